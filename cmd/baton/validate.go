@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/batonhq/baton/schema"
+)
+
+// checkRepo loads the repository and runs every check: parsing and static
+// rules (schema.Load), time-dependent policy (schema.CheckPolicy) and
+// rotation arithmetic. Every command that needs a valid repository starts
+// here.
+func checkRepo(ctx context.Context, g *globals) (*schema.Repo, schema.Problems, time.Time, error) {
+	now, err := g.Now()
+	if err != nil {
+		return nil, nil, now, err
+	}
+	repo, problems, err := g.Repo(ctx)
+	if err != nil {
+		return nil, nil, now, err
+	}
+	problems = append(problems, schema.CheckPolicy(repo, now)...)
+	problems.Sort()
+	return repo, problems, now, nil
+}
+
+type validateOptions struct {
+	*globals
+	format string
+}
+
+func newValidateCmd(g *globals) *cobra.Command {
+	o := &validateOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Check every file of the repository and report all problems",
+		Long: `Validate reads the whole repository and reports every problem it finds, each
+with file:line:col, a stable code and, where it helps, a hint. It exits 1 when
+any problem is an error (warnings alone exit 0).
+
+Formats: text (for people), json (an array of problem objects), github
+(GitHub Actions workflow commands: annotations on the pull request, at most 10
+per level, and the full list in $GITHUB_STEP_SUMMARY when it is set).`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
+	}
+	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or github")
+	return cmd
+}
+
+func (o *validateOptions) run(ctx context.Context) error {
+	switch o.format {
+	case "text", "json", "github":
+	default:
+		return usageErrorf("unknown --format %q", o.format).withHint("use text, json or github")
+	}
+	repo, problems, _, err := checkRepo(ctx, o.globals)
+	if err != nil {
+		return err
+	}
+	switch o.format {
+	case "json":
+		if problems == nil {
+			problems = schema.Problems{}
+		}
+		enc := json.NewEncoder(o.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(problems); err != nil {
+			return failuref("writing output: %w", err)
+		}
+	case "github":
+		writeGitHubAnnotations(o.stdout, problems, 10)
+		if path := o.getenv("GITHUB_STEP_SUMMARY"); path != "" {
+			if err := appendStepSummary(path, problems); err != nil {
+				return err
+			}
+		}
+	default:
+		writeText(o.stdout, problems)
+		fmt.Fprintf(o.stdout, "%s: %d incidents, %d postmortems, %d rotations, %d people\n",
+			summaryLine(problems), len(repo.Incidents), countPostmortems(repo), len(repo.Rotations), len(repo.People))
+	}
+	if n := problems.Count(schema.Error); n > 0 {
+		return problemsErrorf("validation failed: %s", plural(n, "error"))
+	}
+	return nil
+}
+
+func countPostmortems(repo *schema.Repo) int {
+	n := 0
+	for _, in := range repo.Incidents {
+		if in.Postmortem != nil {
+			n++
+		}
+	}
+	return n
+}
+
+func summaryLine(ps schema.Problems) string {
+	e, w := ps.Count(schema.Error), ps.Count(schema.Warning)
+	if e == 0 && w == 0 {
+		return "ok, no problems"
+	}
+	return plural(e, "error") + ", " + plural(w, "warning")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// writeText prints problems as "file:line:col: level: message (code)" with
+// an indented hint line.
+func writeText(w io.Writer, ps schema.Problems) {
+	for _, p := range ps {
+		fmt.Fprintln(w, p.String())
+		if p.Hint != "" {
+			fmt.Fprintf(w, "  hint: %s\n", p.Hint)
+		}
+	}
+}
+
+// escapeData and escapeProperty implement the escaping of GitHub Actions
+// workflow commands (see actions/toolkit, command.ts).
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// writeGitHubAnnotations prints at most limit annotations per level (GitHub
+// shows only 10 per step and level) and the remaining problems as plain
+// log lines, so nothing is lost.
+func writeGitHubAnnotations(w io.Writer, ps schema.Problems, limit int) {
+	shown := map[schema.Level]int{}
+	var rest schema.Problems
+	for _, p := range ps {
+		if shown[p.Level] >= limit {
+			rest = append(rest, p)
+			continue
+		}
+		shown[p.Level]++
+		msg := p.Message
+		if p.Hint != "" {
+			msg += "\nhint: " + p.Hint
+		}
+		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", p.Level,
+			escapeProperty(p.File), p.Line, p.Column, escapeProperty(p.Code), escapeData(msg))
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(w, "::notice title=baton::%s\n", escapeData(fmt.Sprintf("%d more problems are not annotated; they are listed below and in the job summary", len(rest))))
+		writeText(w, rest)
+	}
+}
+
+// appendStepSummary appends a Markdown table of every problem to the file
+// named by $GITHUB_STEP_SUMMARY.
+func appendStepSummary(path string, ps schema.Problems) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return failuref("writing the step summary: %w", err).withHint("GITHUB_STEP_SUMMARY names a file Baton cannot write")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "### baton validate: %s\n\n", summaryLine(ps))
+	if len(ps) > 0 {
+		b.WriteString("| | File | Problem | Code |\n|---|---|---|---|\n")
+		for _, p := range ps {
+			icon := "⚠️"
+			if p.Level == schema.Error {
+				icon = "❌"
+			}
+			msg := p.Message
+			if p.Hint != "" {
+				msg += "<br>*" + p.Hint + "*"
+			}
+			fmt.Fprintf(&b, "| %s | `%s:%d:%d` | %s | `%s` |\n", icon, p.File, p.Line, p.Column, mdCell(msg), p.Code)
+		}
+		b.WriteString("\n")
+	}
+	_, werr := f.WriteString(b.String())
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		return failuref("writing the step summary: %v", errors.Join(werr, cerr))
+	}
+	return nil
+}
+
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+

@@ -1,0 +1,193 @@
+package schema
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+func reflectValue(v any) reflect.Value { return reflect.ValueOf(v).Elem() }
+
+// loadZone resolves an IANA zone name, reporting a problem when it is
+// unknown. An empty name yields fallback.
+func loadZone(name string, at Pos, r reporter, fallback *time.Location) *time.Location {
+	if name == "" {
+		return fallback
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		r.errorf(at, "zone/unknown", "use an IANA zone name such as UTC, Europe/Berlin or America/New_York", "unknown time zone %q", name)
+		return fallback
+	}
+	return loc
+}
+
+func checkConfig(c *Config, r reporter) {
+	if c.Meta.Keys == nil {
+		// The file was missing or unparseable; that was reported already.
+		c.Location = time.UTC
+		return
+	}
+	if c.Site.Title == "" {
+		r.errorf(c.Site.Pos, "config/missing-field", "add site.title, e.g. \"Acme Status\"", "site.title is required")
+	}
+	if !c.Has("site") {
+		r.errorf(c.Pos, "config/missing-field", "add a site: section with title and base_url", "site is required")
+	}
+	if c.Site.BaseURL == "" {
+		r.errorf(c.Site.Pos, "config/missing-field", "add site.base_url, e.g. https://status.example.com/", "site.base_url is required")
+	} else if u, err := url.Parse(c.Site.BaseURL); err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.errorf(c.Site.PosOf("base_url"), "config/bad-url", "write an absolute http(s) URL, e.g. https://status.example.com/", "site.base_url %q is not an absolute http(s) URL", c.Site.BaseURL)
+	}
+	c.Location = loadZone(c.Site.TimeZone, c.Site.PosOf("time_zone"), r, time.UTC)
+	if c.GitHub.Repo != "" {
+		owner, name, ok := strings.Cut(c.GitHub.Repo, "/")
+		if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+			r.errorf(c.GitHub.PosOf("repo"), "config/bad-repo", "write owner/name, e.g. acme/incidents", "github.repo %q is not owner/name", c.GitHub.Repo)
+		}
+	}
+
+	ids := map[string]bool{}
+	for i := range c.Severities {
+		s := &c.Severities[i]
+		if s.ID == "" {
+			r.errorf(s.Pos, "config/missing-field", "", "severity %d has no id", i+1)
+			continue
+		}
+		if ids[s.ID] {
+			r.errorf(s.PosOf("id"), "config/duplicate-id", "", "severity %q is defined twice", s.ID)
+		}
+		ids[s.ID] = true
+		if s.Name == "" {
+			r.errorf(s.Pos, "config/missing-field", "", "severity %s has no name", s.ID)
+		}
+		if s.Postmortem.Required && s.Postmortem.DueDays <= 0 {
+			r.errorf(s.Postmortem.Pos, "config/bad-policy", "set postmortem.due_days to the number of days after resolution, e.g. 5", "severity %s requires a postmortem but has no positive due_days", s.ID)
+		}
+		if s.Postmortem.DueDays < 0 {
+			r.errorf(s.Postmortem.PosOf("due_days"), "config/bad-policy", "", "due_days must not be negative")
+		}
+	}
+
+	ids = map[string]bool{}
+	for i := range c.Components {
+		comp := &c.Components[i]
+		switch {
+		case comp.ID == "":
+			r.errorf(comp.Pos, "config/missing-field", "", "component %d has no id", i+1)
+			continue
+		case !CheckHandle(comp.ID):
+			r.errorf(comp.PosOf("id"), "config/bad-id", "use lower-case letters, digits and hyphens, e.g. checkout-api", "component id %q is not valid", comp.ID)
+		case ids[comp.ID]:
+			r.errorf(comp.PosOf("id"), "config/duplicate-id", "", "component %q is defined twice", comp.ID)
+		}
+		ids[comp.ID] = true
+		if comp.Name == "" {
+			r.errorf(comp.Pos, "config/missing-field", "", "component %s has no name", comp.ID)
+		}
+		if comp.Has("tier") && (comp.Tier < 1 || comp.Tier > 4) {
+			r.errorf(comp.PosOf("tier"), "config/bad-tier", "tiers run from 1 (most critical) to 4", "component %s has tier %d", comp.ID, comp.Tier)
+		}
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Postmortem.RequiredSections {
+		if seen[strings.ToLower(s)] {
+			r.errorf(c.Postmortem.PosOf(fmt.Sprintf("required_sections.%d", i)), "config/duplicate-id", "", "section %q is listed twice", s)
+		}
+		seen[strings.ToLower(s)] = true
+	}
+	if c.Training.Incidents < 0 || c.Training.Major < 0 || c.Training.Major > c.Training.Incidents {
+		r.errorf(c.Training.Pos, "config/bad-policy", "e.g. incidents: 3, major: 1", "training needs 0 ≤ major ≤ incidents")
+	}
+}
+
+// checkConfigRefs checks references from baton.yaml to other files.
+func (l *loader) checkConfigRefs(repo *Repo) {
+	c := repo.Config
+	if c.Rotations.Default != "" && repo.Rotation(c.Rotations.Default) == nil {
+		l.reporter(ConfigFile).errorf(c.Rotations.PosOf("default"), "config/unknown-rotation", fmt.Sprintf("create %s/%s.yaml or name one of: %s", RotationsDir, c.Rotations.Default, strings.Join(rotationIDs(repo), ", ")), "default rotation %q does not exist", c.Rotations.Default)
+	}
+}
+
+func rotationIDs(repo *Repo) []string {
+	var ids []string
+	for _, r := range repo.Rotations {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+func checkPeople(p *People, r reporter) {
+	handles := map[string]bool{}
+	logins := map[string]string{}
+	for i := range p.People {
+		pp := &p.People[i]
+		switch {
+		case pp.Handle == "":
+			r.errorf(pp.Pos, "people/missing-field", "", "person %d has no handle", i+1)
+		case !CheckHandle(pp.Handle):
+			r.errorf(pp.PosOf("handle"), "people/bad-handle", "use lower-case letters, digits and hyphens, e.g. alice or alice-ng", "handle %q is not valid", pp.Handle)
+		case handles[pp.Handle]:
+			r.errorf(pp.PosOf("handle"), "people/duplicate-handle", "", "handle %q is used twice", pp.Handle)
+		}
+		handles[pp.Handle] = true
+		if pp.Name == "" {
+			r.errorf(pp.Pos, "people/missing-field", "", "person %q has no name", pp.Handle)
+		}
+		if pp.GitHub != "" {
+			key := strings.ToLower(pp.GitHub)
+			if prev, dup := logins[key]; dup {
+				r.errorf(pp.PosOf("github"), "people/duplicate-github", "", "GitHub login %q is also used by %s", pp.GitHub, prev)
+			}
+			logins[key] = pp.Handle
+			if !githubLoginOK(pp.GitHub) {
+				r.errorf(pp.PosOf("github"), "people/bad-github", "write the login without @, e.g. alice-ng", "%q is not a GitHub login", pp.GitHub)
+			}
+		}
+		if pp.Email != "" {
+			if a, err := mail.ParseAddress(pp.Email); err != nil || a.Address != pp.Email {
+				r.errorf(pp.PosOf("email"), "people/bad-email", "", "%q is not an email address", pp.Email)
+			}
+		}
+		pp.Location = loadZone(pp.TimeZone, pp.PosOf("time_zone"), r, nil)
+		if pp.IMOC != "" {
+			oneOf(r, &pp.Meta, "imoc", pp.IMOC, "people/bad-imoc", IMOCQualified, IMOCTrainee)
+		}
+	}
+}
+
+func githubLoginOK(s string) bool {
+	if s == "" || len(s) > 39 || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
+		return false
+	}
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+}
+
+// person checks that handle (at key) names someone in people.yaml and
+// returns them.
+func person(repo *Repo, m *Meta, key, handle, code string, r reporter) *Person {
+	if p := repo.Person(handle); p != nil {
+		return p
+	}
+	hint := "add them to people.yaml, or fix the handle"
+	if s := suggest(handle, personHandles(repo)); s != "" {
+		hint = fmt.Sprintf("did you mean %q?", s)
+	}
+	r.errorf(m.PosOf(key), code, hint, "%q is not in people.yaml", handle)
+	return nil
+}
+
+func personHandles(repo *Repo) []string {
+	hs := make([]string, 0, len(repo.People))
+	for _, p := range repo.People {
+		hs = append(hs, p.Handle)
+	}
+	slices.Sort(hs)
+	return hs
+}
