@@ -201,4 +201,3 @@ func appendStepSummary(path string, ps schema.Problems) error {
 func mdCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
-
