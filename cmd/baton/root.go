@@ -122,7 +122,6 @@ opens pull requests for incident updates and renders a static status site.`,
 		Version:       version(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          usageArgs(cobra.NoArgs),
 	}
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
