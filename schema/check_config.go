@@ -108,7 +108,7 @@ func checkConfig(c *Config, r reporter) {
 // checkConfigRefs checks references from baton.yaml to other files.
 func (l *loader) checkConfigRefs(repo *Repo) {
 	c := repo.Config
-	if c.Rotations.Default != "" && repo.Rotation(c.Rotations.Default) == nil {
+	if c.Rotations.Default != "" && !repo.rotationFiles[c.Rotations.Default] {
 		l.reporter(ConfigFile).errorf(c.Rotations.PosOf("default"), "config/unknown-rotation", fmt.Sprintf("create %s/%s.yaml or name one of: %s", RotationsDir, c.Rotations.Default, strings.Join(rotationIDs(repo), ", ")), "default rotation %q does not exist", c.Rotations.Default)
 	}
 }

@@ -30,10 +30,13 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 	if in.IsMaintenance() {
 		statuses = append(slices.Clone(MaintenanceStatuses), IncidentStatuses...)
 	}
+	// Checks that depend on the status are skipped when it is missing or
+	// unknown: one mistake, one problem.
+	statusOK := false
 	if in.Status == "" {
 		r.errorf(in.Pos, "incident/missing-field", "add status: one of investigating, identified, monitoring, resolved", "status is required")
 	} else {
-		oneOf(r, &in.Meta, "status", in.Status, "incident/bad-value", statuses...)
+		statusOK = oneOf(r, &in.Meta, "status", in.Status, "incident/bad-value", statuses...)
 	}
 
 	sevRank := -1
@@ -50,7 +53,7 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 		}
 	}
 
-	if in.Rotation != "" && repo.Rotation(in.Rotation) == nil {
+	if in.Rotation != "" && !repo.rotationFiles[in.Rotation] {
 		r.errorf(in.PosOf("rotation"), "incident/unknown-rotation", fmt.Sprintf("name a file in %s/ without .yaml", RotationsDir), "rotation %q does not exist", in.Rotation)
 	}
 
@@ -111,7 +114,7 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 	}
 
 	// Times.
-	if in.Declared.IsZero() {
+	if !in.Has("declared") {
 		r.errorf(in.Pos, "incident/missing-field", "add declared: the time the incident was declared, e.g. 2026-11-20T14:03:00Z", "declared is required")
 	}
 	order := []struct {
@@ -130,9 +133,10 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 		lastKey, last = o.key, o.t
 	}
 	switch {
-	case in.IsResolved() && in.Resolved.IsZero():
+	case !statusOK:
+	case in.IsResolved() && !in.Has("resolved"):
 		r.errorf(in.PosOf("status"), "incident/resolved-mismatch", "add resolved: the time impact ended", "status is %s but resolved is not set", in.Status)
-	case !in.IsResolved() && !in.Resolved.IsZero() && in.Status != "":
+	case !in.IsResolved() && in.Has("resolved"):
 		r.errorf(in.PosOf("resolved"), "incident/resolved-mismatch", "set status: resolved, or remove resolved", "resolved is set but status is %s", in.Status)
 	}
 
@@ -172,7 +176,7 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 			r.errorf(u.PosOf("at"), "incident/update-order", "list updates oldest first", "update at %s is earlier than the one before it", u.At.Format(time.RFC3339))
 		}
 	}
-	if n := len(in.Updates); n > 0 && in.Status != "" && in.Updates[n-1].Status != "" && in.Updates[n-1].Status != in.Status {
+	if n := len(in.Updates); n > 0 && statusOK && in.Updates[n-1].Status != "" && in.Updates[n-1].Status != in.Status {
 		r.errorf(in.PosOf("status"), "incident/status-mismatch", "append an update with the new status", "status is %s but the last update says %s", in.Status, in.Updates[n-1].Status)
 	}
 

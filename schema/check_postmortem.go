@@ -146,7 +146,7 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 			}
 		}
 	}
-	if !in.IsResolved() {
+	if !in.IsResolved() && slices.Contains(append(IncidentStatuses, MaintenanceStatuses...), in.Status) {
 		r.warnf(pm.Pos, "postmortem/unresolved-incident", "", "the incident is not resolved yet")
 	}
 
@@ -154,10 +154,10 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 		r.warnf(f.pos, "postmortem/blameless", f.hint, "%s", f.msg)
 	}
 	if pm.Has("summary") {
-		// The summary is a YAML scalar: lint it with the line of its value.
-		p := pm.PosOf("summary")
-		for _, f := range blamelessLint(repo, pm.Summary, p.Line) {
-			r.warnf(f.pos, "postmortem/blameless", f.hint, "%s", f.msg)
+		// The summary is a YAML scalar whose layout (quotes, folding) is
+		// gone after decoding: report findings at the value itself.
+		for _, f := range blamelessLint(repo, pm.Summary, 1) {
+			r.warnf(pm.PosOf("summary"), "postmortem/blameless", f.hint, "summary: %s", f.msg)
 		}
 	}
 }

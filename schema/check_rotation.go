@@ -61,10 +61,10 @@ func checkRotation(repo *Repo, rot *Rotation, r reporter) {
 			r.errorf(l.Pos, "rotation/missing-field", "add rotation: {anchor: 2025-01-06T09:00, every: 1w, participants: [...]}", "layer %q has no rotation", l.Name)
 			continue
 		}
-		if c.Anchor.IsZero() {
+		if !c.Has("anchor") {
 			r.errorf(c.Pos, "rotation/missing-field", "add anchor: the wall-clock time of the first handoff, e.g. 2025-01-06T09:00", "rotation.anchor is required")
 		}
-		if c.Every.N == 0 {
+		if !c.Has("every") {
 			r.errorf(c.Pos, "rotation/missing-field", "add every: e.g. 1w, 1d, 12h or 1mo", "rotation.every is required")
 		}
 		if c.Every.Unit == Months && c.Anchor.Day > 28 {
@@ -82,11 +82,11 @@ func checkRotation(repo *Repo, rot *Rotation, r reporter) {
 		var prev WallClock
 		for ci := range l.Changes {
 			ch := &l.Changes[ci]
-			if ch.From.IsZero() {
+			if !ch.Has("from") {
 				r.errorf(ch.Pos, "rotation/missing-field", "", "a roster change needs from:")
-			} else if !c.Anchor.IsZero() && wallBefore(ch.From, c.Anchor) {
+			} else if !c.Anchor.IsZero() && !ch.From.IsZero() && wallBefore(ch.From, c.Anchor) {
 				r.errorf(ch.PosOf("from"), "rotation/bad-change", "roster changes take effect after the anchor", "change from %s is before the anchor %s", ch.From, c.Anchor)
-			} else if ci > 0 && !wallBefore(prev, ch.From) {
+			} else if ci > 0 && !prev.IsZero() && !ch.From.IsZero() && !wallBefore(prev, ch.From) {
 				r.errorf(ch.PosOf("from"), "rotation/bad-change", "list roster changes in date order", "change from %s is not after the previous change (%s)", ch.From, prev)
 			}
 			prev = ch.From

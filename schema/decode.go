@@ -34,7 +34,8 @@ func (m *Meta) PosOf(key string) Pos {
 	return m.Pos
 }
 
-// Has reports whether key was present (and not null) in the mapping.
+// Has reports whether key was present (and not null) in the mapping, even
+// if its value could not be decoded.
 func (m *Meta) Has(key string) bool {
 	_, ok := m.Keys[key]
 	return ok
@@ -339,16 +340,16 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, depth int) bool {
 		}
 		f := si.fields[fi]
 		fv := v.FieldByIndex(f.index)
-		if !d.decode(val, fv, depth+1) {
-			continue
-		}
+		// The key is recorded even when its value is malformed, so that a
+		// bad value is not reported a second time as a missing key.
+		okVal := d.decode(val, fv, depth+1)
 		if meta != nil && !(val.Kind == yaml.ScalarNode && val.ShortTag() == "!!null") {
 			meta.Keys[f.name] = d.pos(val)
 			target := val
 			if target.Kind == yaml.AliasNode && target.Alias != nil {
 				target = target.Alias
 			}
-			if target.Kind == yaml.SequenceNode {
+			if okVal && target.Kind == yaml.SequenceNode {
 				for j, c := range target.Content {
 					meta.Keys[f.name+"."+strconv.Itoa(j)] = d.pos(c)
 				}

@@ -35,6 +35,10 @@ type Repo struct {
 	people    map[string]*Person
 	rotations map[string]*Rotation
 	incidents map[string]*Incident
+	// rotationFiles holds every rotation id with a file, parsed or not, so
+	// that a broken rotation file is reported once and not again by each
+	// reference to it.
+	rotationFiles map[string]bool
 	// personCause matches "<person> caused|broke|…" for the blameless lint.
 	personCause *regexp.Regexp
 }
@@ -100,6 +104,8 @@ func (l *loader) load(ctx context.Context) *Repo {
 		people:    map[string]*Person{},
 		rotations: map[string]*Rotation{},
 		incidents: map[string]*Incident{},
+
+		rotationFiles: map[string]bool{},
 	}
 	repo.Config = l.loadConfig()
 	repo.People = l.loadPeople()
@@ -110,7 +116,7 @@ func (l *loader) load(ctx context.Context) *Repo {
 		}
 	}
 	repo.personCause = personCauseRE(repo)
-	repo.Rotations = l.loadRotations()
+	repo.Rotations = l.loadRotations(repo.rotationFiles)
 	for _, rot := range repo.Rotations {
 		repo.rotations[rot.ID] = rot
 	}
@@ -195,7 +201,7 @@ func (l *loader) loadPeople() []Person {
 	return p.People
 }
 
-func (l *loader) loadRotations() []*Rotation {
+func (l *loader) loadRotations(files map[string]bool) []*Rotation {
 	entries, err := fs.ReadDir(l.fsys, RotationsDir)
 	if err != nil {
 		return nil
@@ -224,6 +230,7 @@ func (l *loader) loadRotations() []*Rotation {
 			r.errorf(Pos{}, "rotation/bad-id", "name the file with lower-case letters, digits and hyphens, e.g. imoc-platform.yaml", "rotation id %q is not valid", id)
 			continue
 		}
+		files[id] = true
 		rot := &Rotation{ID: id, Path: name}
 		if !l.parseYAMLFile(name, rot, true) {
 			continue
