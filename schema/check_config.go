@@ -54,6 +54,9 @@ func checkConfig(c *Config, r reporter) {
 	ids := map[string]bool{}
 	for i := range c.Severities {
 		s := &c.Severities[i]
+		if s.Keys == nil {
+			continue // not a mapping: reported by the decoder
+		}
 		if s.ID == "" {
 			r.errorf(s.Pos, "config/missing-field", "", "severity %d has no id", i+1)
 			continue
@@ -76,6 +79,9 @@ func checkConfig(c *Config, r reporter) {
 	ids = map[string]bool{}
 	for i := range c.Components {
 		comp := &c.Components[i]
+		if comp.Keys == nil {
+			continue
+		}
 		switch {
 		case comp.ID == "":
 			r.errorf(comp.Pos, "config/missing-field", "", "component %d has no id", i+1)
@@ -126,6 +132,9 @@ func checkPeople(p *People, r reporter) {
 	logins := map[string]string{}
 	for i := range p.People {
 		pp := &p.People[i]
+		if pp.Keys == nil {
+			continue
+		}
 		switch {
 		case pp.Handle == "":
 			r.errorf(pp.Pos, "people/missing-field", "", "person %d has no handle", i+1)
@@ -172,7 +181,7 @@ func githubLoginOK(s string) bool {
 // person checks that handle (at key) names someone in people.yaml and
 // returns them.
 func person(repo *Repo, m *Meta, key, handle, code string, r reporter) *Person {
-	if p := repo.Person(handle); p != nil {
+	if p := repo.Person(handle); p != nil || repo.peopleIncomplete {
 		return p
 	}
 	hint := "add them to people.yaml, or fix the handle"

@@ -44,7 +44,7 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 	case in.Severity == "" && !in.IsMaintenance():
 		r.errorf(in.Pos, "incident/missing-field", "add severity: one of "+severityIDs(c), "severity is required")
 	case in.Severity != "":
-		if _, sevRank = c.Severity(in.Severity); sevRank < 0 {
+		if _, sevRank = c.Severity(in.Severity); sevRank < 0 && !repo.configIncomplete {
 			hint := "use one of " + severityIDs(c)
 			if s := suggest(in.Severity, severityList(c)); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)
@@ -93,9 +93,12 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 	seen := map[string]bool{}
 	for i := range in.Components {
 		ci := &in.Components[i]
+		if ci.Keys == nil {
+			continue
+		}
 		if ci.ID == "" {
 			r.errorf(ci.Pos, "incident/missing-field", "", "component entry has no id")
-		} else if c.Component(ci.ID) == nil {
+		} else if c.Component(ci.ID) == nil && !repo.configIncomplete {
 			hint := "add it to components in baton.yaml, or fix the id"
 			if s := suggest(ci.ID, componentIDs(c)); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)
@@ -159,6 +162,9 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 	}
 	for i := range in.Updates {
 		u := &in.Updates[i]
+		if u.Keys == nil {
+			continue
+		}
 		if u.At.IsZero() {
 			r.errorf(u.Pos, "incident/missing-field", "", "update %d has no at", i+1)
 		}

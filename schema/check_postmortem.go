@@ -101,6 +101,9 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 	ids := map[string]bool{}
 	for i := range pm.ActionItems {
 		a := &pm.ActionItems[i]
+		if a.Keys == nil {
+			continue
+		}
 		switch {
 		case a.ID == "":
 			r.errorf(a.Pos, "postmortem/missing-field", "give it an id such as AI-1", "action item %d has no id", i+1)

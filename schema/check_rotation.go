@@ -50,6 +50,9 @@ func checkRotation(repo *Repo, rot *Rotation, r reporter) {
 	names := map[string]bool{}
 	for li := range rot.Layers {
 		l := &rot.Layers[li]
+		if l.Keys == nil {
+			continue
+		}
 		if l.Name != "" {
 			if names[l.Name] {
 				r.errorf(l.PosOf("name"), "rotation/duplicate-id", "", "layer name %q is used twice", l.Name)
@@ -112,6 +115,9 @@ func checkRotation(repo *Repo, rot *Rotation, r reporter) {
 	}
 	for i := range rot.Overrides {
 		o := &rot.Overrides[i]
+		if o.Keys == nil {
+			continue
+		}
 		if o.Kind == "" {
 			r.errorf(o.Pos, "rotation/missing-field", "kind is one of assign, replace, add, remove", "override has no kind")
 		} else {
@@ -137,6 +143,9 @@ func checkRotation(repo *Repo, rot *Rotation, r reporter) {
 	}
 	for i := range rot.Shadows {
 		s := &rot.Shadows[i]
+		if s.Keys == nil {
+			continue
+		}
 		if s.User == "" {
 			r.errorf(s.Pos, "rotation/missing-field", "", "shadow has no user")
 		} else if p := person(repo, &s.Meta, "user", s.User, "rotation/unknown-person", r); p != nil && p.IMOC == "" {

@@ -39,6 +39,11 @@ type Repo struct {
 	// that a broken rotation file is reported once and not again by each
 	// reference to it.
 	rotationFiles map[string]bool
+	// peopleIncomplete and configIncomplete are set when people.yaml or
+	// baton.yaml could not be decoded completely; references into them are
+	// then not checked, because a broken file would make every reference
+	// look wrong.
+	peopleIncomplete, configIncomplete bool
 	// personCause matches "<person> caused|broke|…" for the blameless lint.
 	personCause *regexp.Regexp
 }
@@ -107,8 +112,12 @@ func (l *loader) load(ctx context.Context) *Repo {
 
 		rotationFiles: map[string]bool{},
 	}
+	n := len(l.problems)
 	repo.Config = l.loadConfig()
+	repo.configIncomplete = l.problems[n:].decodeFailed()
+	n = len(l.problems)
 	repo.People = l.loadPeople()
+	repo.peopleIncomplete = l.problems[n:].decodeFailed()
 	for i := range repo.People {
 		p := &repo.People[i]
 		if p.Handle != "" && repo.people[p.Handle] == nil {
@@ -133,6 +142,17 @@ func (l *loader) load(ctx context.Context) *Repo {
 		repo.incidents[in.ID] = in
 	}
 	return repo
+}
+
+// decodeFailed reports whether ps holds a problem that means a file could
+// not be read or decoded completely.
+func (ps Problems) decodeFailed() bool {
+	for _, p := range ps {
+		if p.Level == Error && (strings.HasPrefix(p.Code, "yaml/") || strings.HasPrefix(p.Code, "file/") || p.Code == "repo/missing-file") {
+			return true
+		}
+	}
+	return false
 }
 
 // parseYAMLFile reads name and decodes it into v. It reports whether v was
@@ -169,7 +189,10 @@ func decodeYAML(data []byte, lineOff int, r reporter, cache *fieldCache, v any) 
 		r.errorf(Pos{1 + lineOff, 1}, "file/empty", "see docs/ for the file format", "the YAML document is empty")
 		return false
 	}
-	return d.decode(root, reflectValue(v), 0)
+	ok = d.decode(root, reflectValue(v), 0)
+	// A document that blew the node budget is dropped whole: checking a
+	// partial expansion would only add noise to the one problem that matters.
+	return ok && d.budget >= 0
 }
 
 func (l *loader) loadConfig() *Config {
