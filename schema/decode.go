@@ -363,16 +363,18 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, depth int) bool {
 // a plausible typo, or "".
 func suggest(s string, candidates []string) string {
 	best, bestD := "", 1<<30
+	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		if dd := levenshtein(strings.ToLower(s), c); dd < bestD {
+		if dd := levenshtein(ls, strings.ToLower(c)); dd < bestD {
 			best, bestD = c, dd
 		}
 	}
+	lb := strings.ToLower(best)
 	limit := 2
 	if len(s) <= 4 {
 		limit = 1
 	}
-	if bestD <= limit || (len(s) >= 3 && best != "" && (strings.HasPrefix(best, s) || strings.HasPrefix(s, best))) {
+	if bestD <= limit || (len(s) >= 3 && best != "" && (strings.HasPrefix(lb, ls) || strings.HasPrefix(ls, lb))) {
 		return best
 	}
 	return ""
