@@ -135,6 +135,7 @@ opens pull requests for incident updates and renders a static status site.`,
 	root.AddCommand(
 		newValidateCmd(g),
 		newInitCmd(g),
+		newSchemaCmd(g),
 	)
 	return root
 }

@@ -86,8 +86,9 @@ func (o *validateOptions) run(ctx context.Context) error {
 		}
 	default:
 		writeText(o.stdout, problems)
-		fmt.Fprintf(o.stdout, "%s: %d incidents, %d postmortems, %d rotations, %d people\n",
-			summaryLine(problems), len(repo.Incidents), countPostmortems(repo), len(repo.Rotations), len(repo.People))
+		fmt.Fprintf(o.stdout, "%s: %s, %s, %s, %s\n", summaryLine(problems),
+			plural(len(repo.Incidents), "incident"), plural(countPostmortems(repo), "postmortem"),
+			plural(len(repo.Rotations), "rotation"), plural(len(repo.People), "person"))
 	}
 	if n := problems.Count(schema.Error); n > 0 {
 		return problemsErrorf("validation failed: %s", plural(n, "error"))
@@ -116,6 +117,9 @@ func summaryLine(ps schema.Problems) string {
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
+	}
+	if word == "person" {
+		return fmt.Sprintf("%d people", n)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
