@@ -119,6 +119,16 @@ func TestBadInput(t *testing.T) {
 				t.Skip("symlinks unsupported here:", err)
 			}
 		}, "incidents/2026/2026-01-10-api-errors/postmortem.md.bak", "file/symlink-escape"},
+		{"incidents folder is a link out of the repository", func(t *testing.T, dir string) {
+			os.RemoveAll(filepath.Join(dir, "incidents"))
+			if err := os.Symlink(t.TempDir(), filepath.Join(dir, "incidents")); err != nil {
+				t.Skip("symlinks unsupported here:", err)
+			}
+		}, "incidents", "file/symlink-escape"},
+		{"rotations is a file", func(t *testing.T, dir string) {
+			os.RemoveAll(filepath.Join(dir, "rotations"))
+			write(t, dir, "rotations", "x")
+		}, "rotations", "file/unreadable"},
 		{"incident folder with upper case", func(t *testing.T, dir string) {
 			write(t, dir, "incidents/2026/2026-01-11-Outage/incident.md", testIncident)
 		}, "incidents/2026/2026-01-11-Outage", "incident/bad-id"},

@@ -17,9 +17,11 @@ const MaxFileSize = 4 << 20
 
 // readFile reads a regular file of at most MaxFileSize bytes, reporting
 // every reason it cannot be used as a problem. It returns nil when the file
-// must be skipped.
-func readFile(fsys fs.FS, name string, r reporter) []byte {
-	if !symlinkOK(fsys, name, r) {
+// must be skipped. When link is true the file is a symbolic link, which
+// must stay inside the repository (callers know this from the folder
+// listing, which spares a stat per file).
+func readFile(fsys fs.FS, name string, link bool, r reporter) []byte {
+	if link && !symlinkOK(fsys, name, r) {
 		return nil
 	}
 	f, err := fsys.Open(name)

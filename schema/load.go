@@ -3,6 +3,7 @@ package schema
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -165,7 +166,7 @@ func (l *loader) parseYAMLFile(name string, v any, required bool) bool {
 		}
 		return false
 	}
-	data := readFile(l.fsys, name, r)
+	data := readFile(l.fsys, name, isSymlink(l.fsys, name), r)
 	if data == nil {
 		return false
 	}
@@ -227,6 +228,7 @@ func (l *loader) loadPeople() []Person {
 func (l *loader) loadRotations(files map[string]bool) []*Rotation {
 	entries, err := fs.ReadDir(l.fsys, RotationsDir)
 	if err != nil {
+		l.dirError(RotationsDir, err)
 		return nil
 	}
 	var out []*Rotation
@@ -264,10 +266,27 @@ func (l *loader) loadRotations(files map[string]bool) []*Rotation {
 	return out
 }
 
+// dirError reports a top-level folder that exists but cannot be listed (a
+// symbolic link out of the repository, a file where a folder belongs,
+// missing permissions). A missing folder is fine: a new repository may have
+// no incidents yet.
+func (l *loader) dirError(name string, err error) {
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	r := l.reporter(name)
+	if isSymlink(l.fsys, name) {
+		symlinkOK(l.fsys, name, r)
+		return
+	}
+	r.errorf(Pos{}, "file/unreadable", fmt.Sprintf("%s must be a folder inside the repository", name), "cannot list %s: %v", name, unwrapPathError(err))
+}
+
 // incidentDir is one folder found under incidents/<YYYY>/.
 type incidentDir struct {
 	id, dir string
-	files   []string // other files in the folder, sorted
+	files   []string // the folder's files, sorted
+	links   map[string]bool
 }
 
 func (l *loader) loadIncidents(ctx context.Context, repo *Repo) []*Incident {
@@ -322,6 +341,7 @@ func (l *loader) loadIncidents(ctx context.Context, repo *Repo) []*Incident {
 func (l *loader) findIncidentDirs() []incidentDir {
 	years, err := fs.ReadDir(l.fsys, IncidentsDir)
 	if err != nil {
+		l.dirError(IncidentsDir, err)
 		return nil
 	}
 	var dirs []incidentDir
@@ -374,6 +394,12 @@ func (l *loader) findIncidentDirs() []incidentDir {
 			d := incidentDir{id: e.Name(), dir: dname}
 			for _, f := range files {
 				d.files = append(d.files, f.Name())
+				if f.Type()&fs.ModeSymlink != 0 {
+					if d.links == nil {
+						d.links = map[string]bool{}
+					}
+					d.links[f.Name()] = true
+				}
 			}
 			dirs = append(dirs, d)
 		}
@@ -389,7 +415,7 @@ func (l *loader) loadIncident(d incidentDir, repo *Repo, ps *Problems) *Incident
 		return nil
 	}
 	in := &Incident{ID: d.id, Dir: d.dir, Path: ipath}
-	if !l.parseMarkdown(ipath, r, in, &in.Body, &in.BodyLine) {
+	if !l.parseMarkdown(ipath, d.links[IncidentFile], r, in, &in.Body, &in.BodyLine) {
 		return nil
 	}
 	for _, f := range d.files {
@@ -398,14 +424,14 @@ func (l *loader) loadIncident(d incidentDir, repo *Repo, ps *Problems) *Incident
 		case f == PostmortemFile:
 			pm := &Postmortem{Path: path.Join(d.dir, f)}
 			pr := reporter{file: pm.Path, ps: ps}
-			if l.parseMarkdown(pm.Path, pr, pm, &pm.Body, &pm.BodyLine) {
+			if l.parseMarkdown(pm.Path, d.links[f], pr, pm, &pm.Body, &pm.BodyLine) {
 				pm.Sections = headings(pm.Body, pm.BodyLine, 2)
 				in.Postmortem = pm
 			}
 		case strings.HasPrefix(f, "."):
 		default:
 			apath := path.Join(d.dir, f)
-			if symlinkOK(l.fsys, apath, reporter{file: apath, ps: ps}) {
+			if !d.links[f] || symlinkOK(l.fsys, apath, reporter{file: apath, ps: ps}) {
 				in.Assets = append(in.Assets, apath)
 			}
 		}
@@ -419,8 +445,8 @@ func (l *loader) loadIncident(d incidentDir, repo *Repo, ps *Problems) *Incident
 
 // parseMarkdown reads a Markdown file with front matter into v, storing the
 // body and its first line.
-func (l *loader) parseMarkdown(name string, r reporter, v any, body *string, bodyLine *int) bool {
-	data := readFile(l.fsys, name, r)
+func (l *loader) parseMarkdown(name string, link bool, r reporter, v any, body *string, bodyLine *int) bool {
+	data := readFile(l.fsys, name, link, r)
 	if data == nil {
 		return false
 	}
