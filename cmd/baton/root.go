@@ -136,6 +136,7 @@ opens pull requests for incident updates and renders a static status site.`,
 		newValidateCmd(g),
 		newInitCmd(g),
 		newSchemaCmd(g),
+		newBuildCmd(g),
 	)
 	return root
 }

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/batonhq/baton/generator"
+	"github.com/batonhq/baton/schema"
+)
+
+type buildOptions struct {
+	*globals
+	out      string
+	audience string
+	baseURL  string
+	force    bool
+}
+
+func newBuildCmd(g *globals) *cobra.Command {
+	o := &buildOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Render the status site (HTML pages, Atom feed, Statuspage-compatible JSON API)",
+		Long: `Build renders the static site of the repository into --out: the status page,
+the incident history, one page per incident and postmortem, feed.xml and the
+Statuspage-compatible api/v2/*.json files.
+
+--audience public (the default) shows only public incidents and never names a
+person; --audience internal shows everything (roles, narratives, internal
+incidents) and must not be published.
+
+The output folder is replaced atomically: a failed build leaves the previous
+site untouched. The same repository and --now give byte-identical output.
+Build refuses to run while validation reports errors, unless --force.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.out, "out", "public", "write the site into `DIR` (replaced as a whole)")
+	f.StringVar(&o.audience, "audience", "public", "`AUDIENCE`: public or internal")
+	f.StringVar(&o.baseURL, "base-url", "", "absolute `URL` the site is published at (default: site.base_url)")
+	f.BoolVar(&o.force, "force", false, "build even when validation reports errors")
+	return cmd
+}
+
+func (o *buildOptions) run(ctx context.Context) error {
+	audience, err := generator.ParseAudience(o.audience)
+	if err != nil {
+		return usageErrorf("%v", err).withHint("use --audience public or --audience internal")
+	}
+	start := o.env.now()
+	repo, problems, now, err := checkRepo(ctx, o.globals)
+	if err != nil {
+		return err
+	}
+	if n := problems.Count(schema.Error); n > 0 {
+		writeText(o.stderr, problems)
+		if !o.force {
+			return problemsErrorf("not building: validation found %s", plural(n, "error")).
+				withHint("fix them (`baton validate` lists them again), or pass --force to build anyway")
+		}
+	}
+
+	stop := o.progress(start)
+	site, err := o.build(ctx, repo, audience, now)
+	stop()
+	if err != nil {
+		return err
+	}
+	elapsed := o.env.now().Sub(start)
+	fmt.Fprintf(o.stdout, "built %s and %s (%s) into %s in %s\n",
+		plural(site.Pages, "page"), plural(site.Incidents, "incident"), audience,
+		filepath.Clean(o.out)+string(filepath.Separator), elapsed.Round(time.Millisecond))
+	return nil
+}
+
+func (o *buildOptions) build(ctx context.Context, repo *schema.Repo, audience generator.Audience, now time.Time) (*generator.Site, error) {
+	root, err := os.OpenRoot(o.repoDir)
+	if err != nil {
+		return nil, failuref("cannot open repository %s: %v", o.repoDir, err)
+	}
+	defer root.Close()
+	site, err := generator.Build(ctx, repo, generator.Options{
+		Now: now, Audience: audience, BaseURL: o.baseURL, Assets: root.FS(),
+	})
+	if err != nil {
+		return nil, failuref("building the site: %w", err)
+	}
+	if err := generator.Write(ctx, o.out, site.Files); err != nil {
+		return nil, failuref("writing the site: %w", err).withHint("the previous contents of %s are unchanged", o.out)
+	}
+	return site, nil
+}
+
+// progress shows "building… Ns" on a terminal once building has taken more
+// than a second. The returned function stops it and clears the line.
+func (o *buildOptions) progress(start time.Time) (stop func()) {
+	f, ok := o.stderr.(*os.File)
+	if !ok {
+		return func() {}
+	}
+	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		shown := false
+		for {
+			select {
+			case <-done:
+				if shown {
+					fmt.Fprint(f, "\r\033[K")
+				}
+				return
+			case <-tick.C:
+				if d := o.env.now().Sub(start); d > time.Second {
+					fmt.Fprintf(f, "\rbuilding… %ds", int(d.Seconds()))
+					shown = true
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}

@@ -1,0 +1,84 @@
+// Package generator renders an incidents repository as a static site
+// (SPEC S9): the status page, the incident history, one page per incident
+// and postmortem, an Atom feed, a Statuspage-compatible JSON API and, for
+// the internal audience, on-call pages.
+//
+// It is for turning an already loaded [schema.Repo] into files: [Build]
+// derives a view model (component status, daily history, availability,
+// durations, history by month) and renders every file in memory; [Write]
+// puts the files on disk atomically. It is not for loading or validating
+// the repository (package schema), for rotation arithmetic (package oncall)
+// or for serving files; it never reads the clock — the current time is
+// [Options.Now].
+//
+// # Audiences
+//
+// [Public] output contains only incidents with visibility public, and of
+// them only the public fields: title, type, status, affected components and
+// their impact, started, resolved, the maintenance window, the status
+// updates, and the severity expressed as a Statuspage impact. Public
+// postmortems (visibility public and status published) show their summary,
+// body and action-item titles. No handle, name, GitHub login or e-mail of
+// any person, no narrative, tags, roles, internal times, rotation or
+// on-call data is written. Component status and history are computed from
+// public incidents only. [Internal] output shows everything.
+//
+// # Component status and history
+//
+// An incident affects its components from its start (started; else its
+// first update; else declared) until resolved, or until Options.Now while
+// it is open. A maintenance affects its components only inside its
+// scheduled window (and not after it was completed). A component's status
+// at Now is the worst impact affecting it, in the order
+// major_outage > partial_outage > degraded_performance > under_maintenance
+// > operational. The overall status is the worst component status (or, when
+// no component is affected, operational).
+//
+// The history shows the last 90 calendar days in the site's time zone,
+// today included; each day shows the worst impact that touched it.
+//
+// # Availability
+//
+// The availability of a component over the 90-day window W (from the
+// start of the first day to Now) is
+//
+//	availability = 1 − (T_major + 0.3 × T_partial) / |W|
+//
+// where T_major is the time inside W during which the component's worst
+// impact was major_outage, and T_partial the time during which it was
+// partial_outage (overlapping incidents are counted once, at their worst).
+// Degraded performance and maintenance count as available. The weight 0.3
+// for partial outages is the one Atlassian Statuspage uses. The figure is
+// rounded down to two decimals, so 100.00% means no weighted downtime at
+// all.
+//
+// # Severity and Statuspage impact
+//
+// Statuspage knows four incident impacts. A severity's rank in baton.yaml
+// (0 = most severe) maps to: rank 0 → critical, rank 1 → major, rank 2 →
+// minor, rank 3 and beyond → none. A maintenance has impact maintenance;
+// an unknown or missing severity maps to none. With the default
+// severities, SEV1 is critical, SEV2 major, SEV3 minor and SEV4 none.
+//
+// The overall status indicator of status.json follows the worst component
+// status: major_outage → critical ("Major System Outage"), partial_outage →
+// major ("Partial System Outage"), degraded_performance → minor ("Minor
+// Service Outage"), under_maintenance → maintenance ("Service Under
+// Maintenance"), otherwise none ("All Systems Operational").
+//
+// # Links and determinism
+//
+// Every link between pages is relative (each page knows its depth), so the
+// site works under any sub-path and from file://. The exception is
+// 404.html, which servers return for arbitrary paths: its links start with
+// the path of the base URL. The same repository, Options and Now always
+// give byte-identical files.
+//
+// # Markdown
+//
+// Narratives and postmortem bodies are rendered with goldmark (GitHub
+// Flavored Markdown: tables, task lists, strikethrough, autolinks; plus
+// footnotes and heading ids). Raw HTML is never passed through, and a link
+// or image whose destination has a scheme other than http, https or mailto
+// is reduced to its text.
+package generator

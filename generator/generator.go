@@ -1,0 +1,318 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/batonhq/baton/schema"
+	"github.com/batonhq/baton/templates"
+)
+
+// Audience selects what a build shows (see the package documentation).
+type Audience string
+
+// The audiences of a build.
+const (
+	Public   Audience = "public"
+	Internal Audience = "internal"
+)
+
+// ParseAudience checks an audience name.
+func ParseAudience(s string) (Audience, error) {
+	switch a := Audience(s); a {
+	case Public, Internal:
+		return a, nil
+	}
+	return "", fmt.Errorf("unknown audience %q (want public or internal)", s)
+}
+
+// Options control a build.
+type Options struct {
+	// Now is the instant the site describes. Required.
+	Now time.Time
+	// Audience is Public (the default when empty) or Internal.
+	Audience Audience
+	// BaseURL is the absolute URL the site is published at. It overrides
+	// site.base_url; it is used for the feed's and the API's absolute
+	// links and for the links of 404.html.
+	BaseURL string
+	// Assets, when set, is the repository the incidents were loaded from:
+	// files in an incident folder that the rendered Markdown links to are
+	// copied next to the incident page.
+	Assets fs.FS
+}
+
+// Site is a rendered site: file contents by slash-separated path.
+type Site struct {
+	Files map[string][]byte
+	// Pages counts the HTML pages; Incidents the incidents shown.
+	Pages, Incidents int
+}
+
+// Paths returns the file paths in sorted order.
+func (s *Site) Paths() []string {
+	ps := make([]string, 0, len(s.Files))
+	for p := range s.Files {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	return ps
+}
+
+// Build derives the view model from repo and renders every file of the
+// site in memory. Pages render in parallel; the result does not depend on
+// scheduling. A broken template or a rendering failure is an error and no
+// site is returned.
+func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) {
+	if repo == nil || repo.Config == nil {
+		return nil, errors.New("no repository loaded")
+	}
+	if opts.Now.IsZero() {
+		return nil, errors.New("Options.Now is not set")
+	}
+	if opts.Audience == "" {
+		opts.Audience = Public
+	}
+	if _, err := ParseAudience(string(opts.Audience)); err != nil {
+		return nil, err
+	}
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", opts.BaseURL)
+		}
+	}
+	md := newMarkdown()
+	m, err := deriveModel(repo, &opts, md)
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := parseTemplates(m.Site.Loc)
+	if err != nil {
+		return nil, err
+	}
+
+	var jobs []job
+	add := func(p string, render func() ([]byte, error)) { jobs = append(jobs, job{path: p, render: render}) }
+	pageJob := func(p, name string, data *page) {
+		data.Root = rootFor(p)
+		data.Site, data.M, data.Internal = m.Site, m, m.Internal
+		add(p, func() ([]byte, error) { return tpl.execute(name, data) })
+	}
+
+	pageJob("index.html", "index.html", &page{Section: "status"})
+	pageJob("incidents/index.html", "incidents.html", &page{Section: "incidents"})
+	for _, v := range m.Incidents {
+		pageJob("incidents/"+v.ID+"/index.html", "incident.html", &page{Section: "incidents", Incident: v})
+		if v.Postmortem != nil {
+			pageJob("incidents/"+v.ID+"/postmortem/index.html", "postmortem.html", &page{Section: "incidents", Incident: v})
+		}
+	}
+	notFound := &page{Section: "404"}
+	pageJob("404.html", "404.html", notFound)
+	notFound.Root = rootFor404(m.Site.BaseURL)
+	add("feed.xml", func() ([]byte, error) { return renderFeed(m) })
+	for p, f := range apiFiles(m) {
+		add(p, func() ([]byte, error) { return marshalJSON(f()) })
+	}
+	for _, name := range []string{"style.css", "site.js"} {
+		add("assets/"+name, func() ([]byte, error) { return fs.ReadFile(templates.FS, "assets/"+name) })
+	}
+
+	site := &Site{Files: make(map[string][]byte, len(jobs)), Incidents: len(m.Incidents)}
+	if err := runJobs(ctx, jobs); err != nil {
+		return nil, err
+	}
+	for _, j := range jobs {
+		if _, dup := site.Files[j.path]; dup {
+			return nil, fmt.Errorf("two files render to %s", j.path)
+		}
+		site.Files[j.path] = j.out
+		if strings.HasSuffix(j.path, ".html") {
+			site.Pages++
+		}
+	}
+	if opts.Assets != nil {
+		if err := copyAssets(site, m, opts.Assets); err != nil {
+			return nil, err
+		}
+	}
+	return site, nil
+}
+
+// job renders one file.
+type job struct {
+	path   string
+	render func() ([]byte, error)
+	out    []byte
+}
+
+// runJobs renders jobs on up to GOMAXPROCS goroutines. Each job writes only
+// its own slot, so the result is independent of scheduling. The first
+// error (in job order) wins.
+func runJobs(ctx context.Context, jobs []job) error {
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(jobs))) {
+		wg.Go(func() {
+			for i := range next {
+				out, err := jobs[i].render()
+				if err != nil {
+					errs[i] = fmt.Errorf("rendering %s: %w", jobs[i].path, err)
+					continue
+				}
+				jobs[i].out = out
+			}
+		})
+	}
+	for i := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.Join(slices.DeleteFunc(errs, func(e error) bool { return e == nil })...)
+}
+
+// rootFor returns the relative prefix from the page at p to the site root:
+// "" for index.html, "../../" for incidents/<id>/index.html.
+func rootFor(p string) string {
+	return strings.Repeat("../", strings.Count(p, "/"))
+}
+
+// rootFor404 returns the absolute path of the site root: 404.html is served
+// for any missing path, so relative links would break.
+func rootFor404(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return strings.TrimSuffix(u.Path, "/") + "/"
+}
+
+// page is the data every HTML template receives.
+type page struct {
+	Root     string // relative path to the site root, "" or ending in "/"
+	Section  string // highlights the navigation
+	Site     *siteInfo
+	M        *model
+	Internal bool
+	Incident *incidentView
+}
+
+// itemData is what the "incident-item" template receives.
+type itemData struct {
+	Root string
+	*incidentView
+}
+
+type templateSet struct {
+	byName map[string]*template.Template
+}
+
+// parseTemplates parses every page template of templates.FS together with
+// layout.html. Times are shown in loc.
+func parseTemplates(loc *time.Location) (*templateSet, error) {
+	funcs := template.FuncMap{
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"statusText": statusText,
+		"statusIcon": statusIcon,
+		"impactText": impactText,
+		"join":       strings.Join,
+		"item":       func(p *page, v *incidentView) itemData { return itemData{p.Root, v} },
+		"when":       func(t time.Time) string { return formatTime(t, loc) },
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("parsing templates: %w", err)
+	}
+	names, err := fs.Glob(templates.FS, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	ts := &templateSet{byName: map[string]*template.Template{}}
+	for _, name := range names {
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templates.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("parsing templates: %w", err)
+		}
+		ts.byName[name] = t
+	}
+	return ts, nil
+}
+
+func (ts *templateSet) execute(name string, p *page) ([]byte, error) {
+	t := ts.byName[name]
+	if t == nil {
+		return nil, fmt.Errorf("no template %s", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// copyAssets copies files of visible incident folders that rendered pages
+// link to. Only links that appear in the built pages count, so a public
+// build never copies a file that only an internal narrative mentions.
+func copyAssets(site *Site, m *model, fsys fs.FS) error {
+	for _, v := range m.Incidents {
+		for _, a := range v.src.Assets {
+			name := path.Base(a)
+			if name == "index.html" || name == "postmortem" {
+				continue // would collide with the pages
+			}
+			dir := "incidents/" + v.ID + "/"
+			ref := []byte(`="` + name + `"`)
+			pmRef := []byte(`="../` + name + `"`)
+			if !bytes.Contains(site.Files[dir+"index.html"], ref) && !bytes.Contains(site.Files[dir+"postmortem/index.html"], pmRef) {
+				continue
+			}
+			data, err := fs.ReadFile(fsys, a)
+			if err != nil {
+				return fmt.Errorf("copying %s: %w", a, err)
+			}
+			site.Files[dir+name] = data
+		}
+	}
+	return nil
+}
+
+// parallel calls f(0) … f(n-1) on up to GOMAXPROCS goroutines.
+func parallel(n int, f func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

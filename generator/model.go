@@ -1,0 +1,667 @@
+package generator
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton/schema"
+)
+
+// historyDays is how many daily cells the status page shows per component.
+const historyDays = 90
+
+// Component statuses (Statuspage's enum).
+const (
+	statusOperational = "operational"
+)
+
+// impactRank orders component statuses from the best to the worst.
+func impactRank(s string) int {
+	switch s {
+	case schema.ImpactMaintenance:
+		return 1
+	case schema.ImpactDegraded:
+		return 2
+	case schema.ImpactPartial:
+		return 3
+	case schema.ImpactMajor:
+		return 4
+	}
+	return 0
+}
+
+// downtimeWeight is how much of an interval with the given impact counts
+// as unavailable (see the package documentation).
+func downtimeWeight(s string) float64 {
+	switch s {
+	case schema.ImpactMajor:
+		return 1
+	case schema.ImpactPartial:
+		return 0.3
+	}
+	return 0
+}
+
+// severityImpact maps a severity rank to a Statuspage incident impact.
+func severityImpact(rank int) string {
+	switch rank {
+	case 0:
+		return "critical"
+	case 1:
+		return "major"
+	case 2:
+		return "minor"
+	}
+	return "none"
+}
+
+// model is everything the pages show, derived once per build.
+type model struct {
+	Site     *siteInfo
+	Now      time.Time
+	Internal bool
+	Days     int
+
+	Overall    overall
+	Components []*componentView
+	Groups     []group
+	// HasGroups is set when some component has a group; components then
+	// sit one heading level lower.
+	HasGroups bool
+	// Incidents are the visible incidents (and maintenances), newest
+	// first.
+	Incidents         []*incidentView
+	Active            []*incidentView // open incidents
+	ActiveMaintenance []*incidentView // maintenances in their window
+	Upcoming          []*incidentView // maintenances not started yet
+	Recent            []*incidentView // the latest closed incidents
+	Months            []month
+	// Updated is the latest instant in the visible data (Now when there is
+	// none); it dates the feed and the API's page object.
+	Updated time.Time
+}
+
+type siteInfo struct {
+	Title, Description string
+	// BaseURL is absolute and ends with "/", or is empty.
+	BaseURL string
+	// Zone names the time zone pages use.
+	Zone   string
+	Loc    *time.Location
+	OnCall bool
+	Built  time.Time
+}
+
+type overall struct {
+	Status      string // worst component status
+	Indicator   string // Statuspage indicator
+	Description string
+}
+
+type group struct {
+	Name       string
+	ID         string // Statuspage id of the group component, "" without a group
+	Components []*componentView
+}
+
+type componentView struct {
+	ID, Name, Description, Group string
+	Position                     int
+	Status                       string
+	Days                         []dayCell
+	Availability                 string
+	// Updated is the last change of the component's status up to Now.
+	Updated time.Time
+	spans   []span
+}
+
+type dayCell struct {
+	Worst string
+	Label string
+}
+
+// span is one stretch of time during which an incident affected a
+// component. A zero to means open-ended.
+type span struct {
+	from, to time.Time
+	impact   string
+}
+
+type month struct {
+	Key, Name string
+	Incidents []*incidentView
+}
+
+type incidentView struct {
+	src         *schema.Incident
+	ID, Title   string
+	Link        string // from the site root
+	Maintenance bool
+	Status      string // as in the file
+	// StatusClass is a component-status-like class for the status badge:
+	// "resolved", "under_maintenance" or "active".
+	StatusClass string
+	Impact      string // Statuspage incident impact
+	Start       time.Time
+	Resolved    time.Time
+	Ongoing     bool
+	Duration    string
+	Window      *schema.MaintenanceWindow
+	Components  []componentImpact
+	Updates     []schema.Update // newest first
+	Latest      *schema.Update
+	Postmortem  *postmortemView
+	Internal    *internalView // nil in public builds
+	// sortKey orders incidents, newest first.
+	sortKey time.Time
+}
+
+type componentImpact struct {
+	ID, Name, Impact string
+}
+
+type internalView struct {
+	Severity   string
+	Visibility string
+	Rotation   string
+	IMOC       string
+	Owner      string
+	Shadows    []string
+	Responders []string
+	Times      []namedTime
+	Tags       []string
+	Narrative  template.HTML
+}
+
+type namedTime struct {
+	Name string
+	At   time.Time
+}
+
+type postmortemView struct {
+	Status, Visibility string
+	Summary            string
+	Body               template.HTML
+	ActionItems        []actionItem
+	Authors, Reviewers []string
+	ApprovedBy         string
+	ApprovedAt         time.Time
+}
+
+type actionItem struct {
+	ID, Title, Type, Priority, Owner, Due, Status, Link string
+}
+
+// deriveModel computes the view model. md renders Markdown; it is only
+// called for content the audience may see.
+func deriveModel(repo *schema.Repo, o *Options, md *markdown) (*model, error) {
+	c := repo.Config
+	loc := c.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	base := o.BaseURL
+	if base == "" {
+		base = c.Site.BaseURL
+	}
+	if base != "" && !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	internal := o.Audience == Internal
+	m := &model{
+		Site: &siteInfo{
+			Title: cmp.Or(c.Site.Title, "Status"), Description: c.Site.Description,
+			BaseURL: base, Zone: loc.String(), Loc: loc, Built: o.Now,
+		},
+		Now: o.Now, Internal: internal, Days: historyDays,
+	}
+
+	people := func(hs []string) []string {
+		out := make([]string, 0, len(hs))
+		for _, h := range hs {
+			out = append(out, personLabel(repo, h))
+		}
+		return out
+	}
+
+	// Markdown is the costly part: render it in parallel first.
+	type rendered struct {
+		narrative, postmortem template.HTML
+		err                   error
+	}
+	renders := make([]rendered, len(repo.Incidents))
+	parallel(len(repo.Incidents), func(i int) {
+		in, r := repo.Incidents[i], &renders[i]
+		if !internal && !in.IsPublic() {
+			return
+		}
+		if pm := in.Postmortem; pm != nil && (internal || pm.IsPublic()) {
+			if r.postmortem, r.err = md.render(pm.Body, "../"); r.err != nil {
+				r.err = fmt.Errorf("rendering the postmortem of %s: %w", in.ID, r.err)
+				return
+			}
+		}
+		if internal {
+			if r.narrative, r.err = md.render(in.Body, ""); r.err != nil {
+				r.err = fmt.Errorf("rendering the narrative of %s: %w", in.ID, r.err)
+			}
+		}
+	})
+
+	for i, in := range repo.Incidents {
+		if !internal && !in.IsPublic() {
+			continue
+		}
+		if err := renders[i].err; err != nil {
+			return nil, err
+		}
+		v := &incidentView{
+			src: in, ID: in.ID, Title: in.Title,
+			Link:        "incidents/" + in.ID + "/index.html",
+			Maintenance: in.IsMaintenance(),
+			Status:      in.Status,
+			Window:      in.Scheduled,
+			Resolved:    in.Resolved,
+		}
+		v.Start = incidentStart(in)
+		switch {
+		case v.Maintenance:
+			v.Impact = "maintenance"
+		default:
+			_, rank := c.Severity(in.Severity)
+			if rank < 0 {
+				rank = math.MaxInt
+			}
+			v.Impact = severityImpact(rank)
+		}
+		switch {
+		case in.IsResolved():
+			v.StatusClass = "resolved"
+		case v.Maintenance:
+			v.StatusClass = schema.ImpactMaintenance
+		default:
+			v.StatusClass = "active"
+		}
+		end := in.Resolved
+		if end.IsZero() || end.After(o.Now) {
+			end = o.Now
+			v.Ongoing = !in.IsResolved() && !v.Maintenance
+		}
+		if !v.Start.IsZero() && !end.Before(v.Start) && !(v.Maintenance && !in.IsResolved()) {
+			v.Duration = formatDuration(end.Sub(v.Start))
+		}
+		for _, ci := range in.Components {
+			name := ci.ID
+			if comp := c.Component(ci.ID); comp != nil {
+				name = comp.Name
+			}
+			v.Components = append(v.Components, componentImpact{ID: ci.ID, Name: name, Impact: ci.Impact})
+		}
+		v.Updates = slices.Clone(in.Updates)
+		slices.Reverse(v.Updates)
+		if len(v.Updates) > 0 {
+			v.Latest = &v.Updates[0]
+		}
+		v.sortKey = cmp.Or(v.Start, in.Declared)
+		if v.Maintenance && in.Scheduled != nil {
+			v.sortKey = in.Scheduled.From
+		}
+
+		if pm := in.Postmortem; pm != nil && (internal || pm.IsPublic()) {
+			pv := &postmortemView{Status: pm.Status, Visibility: pm.Visibility, Summary: pm.Summary}
+			pv.Body = renders[i].postmortem
+			for _, ai := range pm.ActionItems {
+				item := actionItem{Title: ai.Title}
+				if internal {
+					item = actionItem{ID: ai.ID, Title: ai.Title, Type: ai.Type, Priority: ai.Priority,
+						Owner: personLabel(repo, ai.Owner), Status: ai.Status, Link: ai.Link}
+					if !ai.Due.IsZero() {
+						item.Due = ai.Due.String()
+					}
+				}
+				pv.ActionItems = append(pv.ActionItems, item)
+			}
+			if internal {
+				pv.Authors, pv.Reviewers = people(pm.Authors), people(pm.Reviewers)
+				if a := pm.Approved; a != nil && a.By != "" {
+					pv.ApprovedBy, pv.ApprovedAt = personLabel(repo, a.By), a.At
+				}
+			}
+			v.Postmortem = pv
+		}
+
+		if internal {
+			iv := &internalView{
+				Visibility: in.Visibility, Rotation: in.RotationID(c),
+				Shadows: people(in.Shadows), Responders: people(in.Responders),
+				Tags: in.Tags,
+			}
+			if in.Severity != "" {
+				iv.Severity = in.Severity
+				if s, _ := c.Severity(in.Severity); s != nil && s.Name != "" {
+					iv.Severity += " (" + s.Name + ")"
+				}
+			}
+			if in.IMOC != "" {
+				iv.IMOC = personLabel(repo, in.IMOC)
+			}
+			if in.Owner != "" {
+				iv.Owner = personLabel(repo, in.Owner)
+			}
+			for _, t := range []namedTime{{"Detected", in.Detected}, {"Declared", in.Declared}, {"Acknowledged", in.Acked}, {"Mitigated", in.Mitigated}} {
+				if !t.At.IsZero() {
+					iv.Times = append(iv.Times, t)
+				}
+			}
+			iv.Narrative = renders[i].narrative
+			v.Internal = iv
+		}
+		m.Incidents = append(m.Incidents, v)
+	}
+	slices.SortStableFunc(m.Incidents, func(a, b *incidentView) int {
+		return cmp.Or(b.sortKey.Compare(a.sortKey), cmp.Compare(b.ID, a.ID))
+	})
+
+	m.Updated = latestInstant(m.Incidents, o.Now)
+	deriveComponents(m, c, o.Now, loc)
+	deriveLists(m, o.Now, loc)
+	return m, nil
+}
+
+// incidentStart is when an incident's impact began, as far as the public
+// record says: started, else the first update, else declared.
+func incidentStart(in *schema.Incident) time.Time {
+	if !in.Started.IsZero() {
+		return in.Started
+	}
+	if len(in.Updates) > 0 && !in.Updates[0].At.IsZero() {
+		return in.Updates[0].At
+	}
+	return in.Declared
+}
+
+// affects returns when in affects its components: [from, to), with a zero
+// to while it is open. ok is false when it never does.
+func affects(in *schema.Incident) (from, to time.Time, ok bool) {
+	if in.IsMaintenance() {
+		w := in.Scheduled
+		if w == nil || w.From.IsZero() || w.Until.IsZero() {
+			return from, to, false
+		}
+		from, to = w.From, w.Until
+		if !in.Resolved.IsZero() && in.Resolved.Before(to) {
+			to = in.Resolved
+		}
+		return from, to, to.After(from)
+	}
+	from = incidentStart(in)
+	if from.IsZero() {
+		return from, to, false
+	}
+	if in.IsResolved() {
+		to = in.Resolved
+		if to.IsZero() || !to.After(from) {
+			return from, to, false
+		}
+	}
+	return from, to, true
+}
+
+func latestInstant(ins []*incidentView, fallback time.Time) time.Time {
+	var t time.Time
+	bump := func(u time.Time) {
+		if u.After(t) && !u.After(fallback) {
+			t = u
+		}
+	}
+	for _, v := range ins {
+		bump(v.Start)
+		bump(v.Resolved)
+		for _, u := range v.Updates {
+			bump(u.At)
+		}
+	}
+	if t.IsZero() {
+		return fallback
+	}
+	return t
+}
+
+func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Location) {
+	byID := map[string]*componentView{}
+	groupIdx := map[string]int{}
+	for _, comp := range c.Components {
+		cv := &componentView{ID: comp.ID, Name: cmp.Or(comp.Name, comp.ID), Description: comp.Description, Group: comp.Group, Status: statusOperational}
+		m.Components = append(m.Components, cv)
+		if byID[comp.ID] == nil {
+			byID[comp.ID] = cv
+		}
+		i, ok := groupIdx[comp.Group]
+		if !ok {
+			i = len(m.Groups)
+			groupIdx[comp.Group] = i
+			g := group{Name: comp.Group}
+			if comp.Group != "" {
+				g.ID = "group-" + slug(comp.Group)
+			}
+			m.Groups = append(m.Groups, g)
+		}
+		m.Groups[i].Components = append(m.Groups[i].Components, cv)
+		cv.Position = len(m.Groups[i].Components)
+	}
+	for _, v := range m.Incidents {
+		from, to, ok := affects(v.src)
+		if !ok || from.After(now) {
+			continue
+		}
+		for _, ci := range v.src.Components {
+			if cv := byID[ci.ID]; cv != nil {
+				cv.spans = append(cv.spans, span{from: from, to: to, impact: ci.Impact})
+			}
+		}
+	}
+
+	// The 90 local days that end today.
+	y, mo, d := now.In(loc).Date()
+	starts := make([]time.Time, historyDays+1)
+	for i := range starts {
+		starts[i] = time.Date(y, mo, d-historyDays+1+i, 0, 0, 0, 0, loc)
+	}
+	windowStart := starts[0]
+	total := now.Sub(windowStart)
+
+	worst := statusOperational
+	for _, cv := range m.Components {
+		var down float64
+		cv.Days = make([]dayCell, historyDays)
+		for i := range historyDays {
+			a, b := starts[i], starts[i+1]
+			if b.After(now) {
+				b = now
+			}
+			w, dd := summarise(cv.spans, a, b, now)
+			down += dd
+			label := starts[i].Format("Mon 2 Jan 2006") + ": "
+			if w == statusOperational {
+				label += "no incidents"
+			} else {
+				label += statusText(w)
+				if dd > 0 {
+					label += fmt.Sprintf(", %s weighted downtime", formatDuration(time.Duration(dd)))
+				}
+			}
+			cv.Days[i] = dayCell{Worst: w, Label: label}
+		}
+		cv.Availability = formatAvailability(down, total)
+		cv.Updated = windowStart
+		for _, s := range cv.spans {
+			if !s.from.After(now) && (s.to.IsZero() || now.Before(s.to)) && impactRank(s.impact) > impactRank(cv.Status) {
+				cv.Status = s.impact
+			}
+			for _, t := range []time.Time{s.from, s.to} {
+				if !t.After(now) && t.After(cv.Updated) {
+					cv.Updated = t
+				}
+			}
+		}
+		if impactRank(cv.Status) > impactRank(worst) {
+			worst = cv.Status
+		}
+	}
+	for i := range m.Groups {
+		if m.Groups[i].Name != "" {
+			m.HasGroups = true
+		}
+	}
+	m.Overall = overallStatus(worst)
+}
+
+func overallStatus(worst string) overall {
+	switch worst {
+	case schema.ImpactMajor:
+		return overall{worst, "critical", "Major System Outage"}
+	case schema.ImpactPartial:
+		return overall{worst, "major", "Partial System Outage"}
+	case schema.ImpactDegraded:
+		return overall{worst, "minor", "Minor Service Outage"}
+	case schema.ImpactMaintenance:
+		return overall{worst, "maintenance", "Service Under Maintenance"}
+	}
+	return overall{statusOperational, "none", "All Systems Operational"}
+}
+
+// summarise returns the worst impact among spans overlapping [a, b) and
+// the weighted downtime inside it in nanoseconds (overlaps counted once at
+// their highest weight). Open spans end at now.
+func summarise(spans []span, a, b, now time.Time) (worst string, down float64) {
+	worst = statusOperational
+	if !b.After(a) {
+		return worst, 0
+	}
+	type edge struct {
+		t time.Time
+		w float64
+	}
+	var clipped []edge // pairs: start, end
+	for _, s := range spans {
+		to := s.to
+		if to.IsZero() || to.After(now) {
+			to = now
+		}
+		from := s.from
+		if from.Before(a) {
+			from = a
+		}
+		if to.After(b) {
+			to = b
+		}
+		if !to.After(from) {
+			continue
+		}
+		if impactRank(s.impact) > impactRank(worst) {
+			worst = s.impact
+		}
+		if w := downtimeWeight(s.impact); w > 0 {
+			clipped = append(clipped, edge{from, w}, edge{to, w})
+		}
+	}
+	if len(clipped) == 0 {
+		return worst, 0
+	}
+	// Sweep the boundaries; on each segment the highest covering weight
+	// counts.
+	points := make([]time.Time, 0, len(clipped))
+	for _, e := range clipped {
+		points = append(points, e.t)
+	}
+	slices.SortFunc(points, func(x, y time.Time) int { return x.Compare(y) })
+	points = slices.CompactFunc(points, func(x, y time.Time) bool { return x.Equal(y) })
+	for i := 0; i+1 < len(points); i++ {
+		p, q := points[i], points[i+1]
+		var w float64
+		for j := 0; j < len(clipped); j += 2 {
+			if !clipped[j].t.After(p) && !clipped[j+1].t.Before(q) {
+				w = max(w, clipped[j].w)
+			}
+		}
+		down += w * float64(q.Sub(p))
+	}
+	return worst, down
+}
+
+// formatAvailability rounds down to two decimals.
+func formatAvailability(down float64, total time.Duration) string {
+	if total <= 0 || down <= 0 {
+		return "100.00%"
+	}
+	a := 1 - down/float64(total)
+	a = math.Floor(max(a, 0)*10000) / 100
+	return fmt.Sprintf("%.2f%%", a)
+}
+
+func deriveLists(m *model, now time.Time, loc *time.Location) {
+	const recent = 10
+	for _, v := range m.Incidents {
+		in := v.src
+		switch {
+		case v.Maintenance:
+			if in.IsResolved() || in.Scheduled == nil {
+			} else if now.Before(in.Scheduled.From) {
+				m.Upcoming = append(m.Upcoming, v)
+				continue
+			} else if now.Before(in.Scheduled.Until) {
+				m.ActiveMaintenance = append(m.ActiveMaintenance, v)
+				continue
+			}
+		case !in.IsResolved():
+			m.Active = append(m.Active, v)
+			continue
+		}
+		if len(m.Recent) < recent {
+			m.Recent = append(m.Recent, v)
+		}
+	}
+	// Upcoming maintenance soonest first.
+	slices.Reverse(m.Upcoming)
+
+	for _, v := range m.Incidents {
+		t := v.sortKey.In(loc)
+		key := t.Format("2006-01")
+		if n := len(m.Months); n == 0 || m.Months[n-1].Key != key {
+			m.Months = append(m.Months, month{Key: key, Name: t.Format("January 2006")})
+		}
+		m.Months[len(m.Months)-1].Incidents = append(m.Months[len(m.Months)-1].Incidents, v)
+	}
+}
+
+// personLabel names a person on internal pages: "Alice Ng (@alice)".
+func personLabel(repo *schema.Repo, handle string) string {
+	p := repo.Person(handle)
+	if p == nil || p.Name == "" {
+		return "@" + handle
+	}
+	return p.Name + " (@" + handle + ")"
+}
+
+// slug turns a name into lower-case letters, digits and hyphens.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,13 @@
+// Progressive enhancement only: every page reads fine without it.
+// Shows times in the reader's own zone, keeping the site's zone in the tooltip.
+(function () {
+  if (!window.Intl) return;
+  var f = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short", timeZoneName: "short"});
+  var times = document.querySelectorAll("time[data-local]");
+  for (var i = 0; i < times.length; i++) {
+    var t = times[i], d = new Date(t.getAttribute("datetime"));
+    if (isNaN(d)) continue;
+    t.title = t.textContent;
+    t.textContent = f.format(d);
+  }
+})();
