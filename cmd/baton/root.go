@@ -137,6 +137,8 @@ opens pull requests for incident updates and renders a static status site.`,
 		newInitCmd(g),
 		newSchemaCmd(g),
 		newBuildCmd(g),
+		newIMOCCmd(g),
+		newScheduleCmd(g),
 	)
 	return root
 }

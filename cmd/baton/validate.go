@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/batonhq/baton/oncall"
 	"github.com/batonhq/baton/schema"
 )
 
@@ -29,6 +30,7 @@ func checkRepo(ctx context.Context, g *globals) (*schema.Repo, schema.Problems, 
 		return nil, nil, now, err
 	}
 	problems = append(problems, schema.CheckPolicy(repo, now)...)
+	problems = append(problems, oncall.Check(repo, now)...)
 	problems.Sort()
 	return repo, problems, now, nil
 }

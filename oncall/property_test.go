@@ -1,0 +1,416 @@
+package oncall
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/schema"
+)
+
+var (
+	propRotations = flag.Int("oncall.rotations", 20, "random rotations checked by TestProperty")
+	propSeed      = flag.Uint64("oncall.seed", 1, "seed of TestProperty's random rotations")
+)
+
+var propZones = []string{"America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"}
+
+// propDays are days around clock changes of propZones in 2025 (and one
+// quiet day); each random range starts near one of them.
+var propDays = []string{"2025-03-08", "2025-03-29", "2025-04-05", "2025-10-04", "2025-10-25", "2025-11-01", "2025-06-10"}
+
+type gen struct {
+	r    *rand.Rand
+	locs []*time.Location
+}
+
+func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
+
+func (g *gen) loc() *time.Location { return g.locs[g.r.IntN(len(g.locs))] }
+
+func (g *gen) people(n int, nobody bool) []string {
+	pool := []string{"alice", "bob", "carol", "dave"}
+	if nobody {
+		pool = append(pool, schema.Nobody)
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = pool[g.r.IntN(len(pool))]
+	}
+	return out
+}
+
+// wall returns a wall-clock time on day d (plus up to days more) at an
+// hour that often falls in or next to a clock change.
+func (g *gen) wall(d time.Time, days int) schema.WallClock {
+	d = d.AddDate(0, 0, g.r.IntN(days+1))
+	hours := []int{0, 1, 2, 2, 3, 9, 17, 22, g.r.IntN(24)}
+	return schema.WallClock{Year: d.Year(), Month: d.Month(), Day: d.Day(),
+		Hour: hours[g.r.IntN(len(hours))], Minute: 15 * g.r.IntN(4)}
+}
+
+func (g *gen) weekdays() []schema.Weekday {
+	var out []schema.Weekday
+	for d := range 7 {
+		if g.r.IntN(2) == 0 {
+			out = append(out, schema.Weekday(d))
+		}
+	}
+	return out
+}
+
+func (g *gen) rotation(start time.Time) *schema.Rotation {
+	r := &schema.Rotation{ID: "p", Name: "P", Location: g.loc()}
+	for range 1 + g.r.IntN(3) {
+		l := schema.Layer{Name: fmt.Sprint("l", len(r.Layers)), Location: r.Location}
+		if g.r.IntN(2) == 0 {
+			l.Location = g.loc()
+		}
+		c := &l.Rotation
+		c.Anchor = g.wall(start.AddDate(0, 0, -40), 42)
+		switch g.r.IntN(7) {
+		case 0, 1:
+			c.Every = schema.Every{N: 1 + g.r.IntN(12), Unit: schema.Hours}
+		case 2:
+			c.Every = schema.Every{N: 1 + g.r.IntN(2), Unit: schema.Days}
+		case 3:
+			c.Every = schema.Every{N: 1, Unit: schema.Days}
+			c.HandoffDays = g.weekdays()
+		case 4, 5:
+			c.Every = schema.Every{N: 1 + g.r.IntN(2), Unit: schema.Weeks}
+		case 6:
+			c.Every = schema.Every{N: 1, Unit: schema.Months}
+			c.Anchor.Day = min(c.Anchor.Day, 28)
+		}
+		if len(c.HandoffDays) == 0 {
+			c.HandoffDays = nil
+		}
+		c.Participants = g.people(1+g.r.IntN(4), true)
+		if g.r.IntN(3) == 0 {
+			ps := g.people(1+g.r.IntN(4), true)
+			from := g.wall(start.AddDate(0, 0, -2), 5)
+			if civilOfWall(from) > civilOfWall(c.Anchor) { // as validation requires
+				l.Changes = append(l.Changes, schema.Change{From: from, Participants: ps, First: ps[g.r.IntN(len(ps))]})
+			}
+		}
+		if g.r.IntN(5) < 2 {
+			for range 1 + g.r.IntN(2) {
+				from := schema.Clock(3600*g.r.IntN(24) + 1800*g.r.IntN(2))
+				to := schema.Clock(3600*g.r.IntN(25) + 1800*g.r.IntN(2)%(24*3600))
+				if to > 24*3600 {
+					to = 24 * 3600
+				}
+				l.Active = append(l.Active, schema.Window{Days: g.weekdays(), From: from, To: to})
+			}
+		}
+		if g.r.IntN(4) == 0 {
+			d := start.AddDate(0, 0, g.r.IntN(3))
+			l.Exclude = append(l.Exclude, schema.Date{Year: d.Year(), Month: d.Month(), Day: d.Day()})
+		}
+		r.Layers = append(r.Layers, l)
+	}
+	for range g.r.IntN(4) {
+		from := start.Add(time.Duration(g.r.IntN(72*4)) * 15 * time.Minute)
+		o := schema.Override{
+			Kind: schema.OverrideKinds[g.r.IntN(4)], User: g.people(1, false)[0],
+			From: from, Until: from.Add(time.Duration(1+g.r.IntN(30*4)) * 15 * time.Minute),
+		}
+		if o.Kind == schema.OverrideReplace {
+			o.Replaces = g.people(1, false)[0]
+		}
+		r.Overrides = append(r.Overrides, o)
+	}
+	for range g.r.IntN(3) {
+		from := start.Add(time.Duration(g.r.IntN(72*4)) * 15 * time.Minute)
+		r.Shadows = append(r.Shadows, schema.Shadow{
+			User: g.pick("tara", "uma"), With: g.pick(schema.WithIMOC, "alice", "bob"),
+			From: from, Until: from.Add(time.Duration(1+g.r.IntN(40*4)) * 15 * time.Minute),
+		})
+	}
+	return r
+}
+
+// ref is the reference implementation: every rule of SPEC S6 written as
+// plainly as possible, by walking handoffs and days one at a time over a
+// bounded range. It shares only Resolve with the package.
+type ref struct {
+	r      *schema.Rotation
+	layers []refLayer
+}
+
+type refLayer struct {
+	handoffs []time.Time // H(0), H(1), … past the range's end
+	eras     []refEra
+	windows  [][2]time.Time
+	exclude  [][2]time.Time
+	hasWin   bool
+}
+
+type refEra struct {
+	start  time.Time
+	k0     int
+	people []string
+	first  int
+}
+
+// wallAdd returns w ⊕ k·every, on a zone-less calendar.
+func wallAdd(w schema.WallClock, every schema.Every, k int) schema.WallClock {
+	t := time.Date(w.Year, w.Month, w.Day, w.Hour, w.Minute, w.Second, 0, time.UTC)
+	switch every.Unit {
+	case schema.Hours:
+		t = t.Add(time.Duration(k*every.N) * time.Hour)
+	case schema.Days:
+		t = t.AddDate(0, 0, k*every.N)
+	case schema.Weeks:
+		t = t.AddDate(0, 0, 7*k*every.N)
+	case schema.Months:
+		t = t.AddDate(0, k*every.N, 0)
+	}
+	return schema.WallClock{Year: t.Year(), Month: t.Month(), Day: t.Day(), Hour: t.Hour(), Minute: t.Minute(), Second: t.Second()}
+}
+
+func newRef(r *schema.Rotation, end time.Time) *ref {
+	rf := &ref{r: r}
+	for _, l := range r.Layers {
+		var rl refLayer
+		c := l.Rotation
+		if len(c.HandoffDays) > 0 {
+			for w := c.Anchor; ; w = wallAdd(w, c.Every, 1) {
+				wd := time.Date(w.Year, w.Month, w.Day, 0, 0, 0, 0, time.UTC).Weekday()
+				if slices.Contains(c.HandoffDays, schema.Weekday(wd)) {
+					rl.handoffs = append(rl.handoffs, Resolve(w, l.Location))
+					if rl.handoffs[len(rl.handoffs)-1].After(end.Add(24 * time.Hour)) {
+						break
+					}
+				}
+			}
+		} else {
+			for k := 0; ; k++ {
+				w := wallAdd(c.Anchor, c.Every, k)
+				rl.handoffs = append(rl.handoffs, Resolve(w, l.Location))
+				if rl.handoffs[k].After(end.Add(24 * time.Hour)) {
+					break
+				}
+			}
+		}
+		rl.eras = []refEra{{start: rl.handoffs[0], people: c.Participants}}
+		for _, ch := range l.Changes {
+			e := refEra{start: Resolve(ch.From, l.Location), people: ch.Participants, first: max(0, slices.Index(ch.Participants, ch.First))}
+			e.k0 = rl.shift(e.start)
+			rl.eras = append(rl.eras, e)
+		}
+		days := func(fn func(d schema.WallClock, next schema.WallClock)) {
+			for d := end.AddDate(0, 0, -12); d.Before(end.AddDate(0, 0, 2)); d = d.AddDate(0, 0, 1) {
+				x := schema.WallClock{Year: d.Year(), Month: d.Month(), Day: d.Day()}
+				n := d.AddDate(0, 0, 1)
+				fn(x, schema.WallClock{Year: n.Year(), Month: n.Month(), Day: n.Day()})
+			}
+		}
+		rl.hasWin = len(l.Active) > 0
+		for _, w := range l.Active {
+			days(func(d, next schema.WallClock) {
+				wd := schema.Weekday(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Weekday())
+				if len(w.Days) > 0 && !slices.Contains(w.Days, wd) {
+					return
+				}
+				from := d
+				from.Hour, from.Minute = int(w.From)/3600, int(w.From)%3600/60
+				to := d
+				if w.To <= w.From {
+					to = next
+				}
+				to.Hour, to.Minute = int(w.To)/3600, int(w.To)%3600/60
+				if w.To == 24*3600 {
+					to = next
+				}
+				rl.windows = append(rl.windows, [2]time.Time{Resolve(from, l.Location), Resolve(to, l.Location)})
+			})
+		}
+		for _, x := range l.Exclude {
+			days(func(d, next schema.WallClock) {
+				if d.Date() == x {
+					rl.exclude = append(rl.exclude, [2]time.Time{Resolve(d, l.Location), Resolve(next, l.Location)})
+				}
+			})
+		}
+		rf.layers = append(rf.layers, rl)
+	}
+	return rf
+}
+
+// shift returns the largest k with H(k) ≤ t, or -1.
+func (rl *refLayer) shift(t time.Time) int {
+	k := -1
+	for i, h := range rl.handoffs {
+		if !h.After(t) {
+			k = i
+		}
+	}
+	return k
+}
+
+func in(t time.Time, iv [2]time.Time) bool { return !t.Before(iv[0]) && t.Before(iv[1]) }
+
+func (rf *ref) at(t time.Time) (imoc, shadows []string) {
+	for i := len(rf.layers) - 1; i >= 0; i-- {
+		rl := &rf.layers[i]
+		k := rl.shift(t)
+		if k < 0 {
+			continue
+		}
+		if rl.hasWin && !slices.ContainsFunc(rl.windows, func(iv [2]time.Time) bool { return in(t, iv) }) {
+			continue
+		}
+		if slices.ContainsFunc(rl.exclude, func(iv [2]time.Time) bool { return in(t, iv) }) {
+			continue
+		}
+		var e refEra
+		for _, x := range rl.eras {
+			if !x.start.After(t) {
+				e = x
+			}
+		}
+		n := len(e.people)
+		p := e.people[((e.first+k-e.k0)%n+n)%n]
+		if p != schema.Nobody {
+			imoc = []string{p}
+			break
+		}
+	}
+	for _, o := range rf.r.Overrides {
+		if t.Before(o.From) || !t.Before(o.Until) {
+			continue
+		}
+		has := slices.Contains(imoc, o.User)
+		switch o.Kind {
+		case schema.OverrideAssign:
+			imoc = []string{o.User}
+		case schema.OverrideReplace:
+			if slices.Contains(imoc, o.Replaces) {
+				var next []string
+				for _, h := range imoc {
+					if h != o.Replaces && h != o.User {
+						next = append(next, h)
+					}
+				}
+				imoc = append(next, o.User)
+			}
+		case schema.OverrideAdd:
+			if !has {
+				imoc = append(slices.Clone(imoc), o.User)
+			}
+		case schema.OverrideRemove:
+			var next []string
+			for _, h := range imoc {
+				if h != o.User {
+					next = append(next, h)
+				}
+			}
+			imoc = next
+		}
+	}
+	slices.Sort(imoc)
+	for _, s := range rf.r.Shadows {
+		if t.Before(s.From) || !t.Before(s.Until) || slices.Contains(shadows, s.User) {
+			continue
+		}
+		if (s.With == schema.WithIMOC && len(imoc) > 0) || slices.Contains(imoc, s.With) {
+			shadows = append(shadows, s.User)
+		}
+	}
+	slices.Sort(shadows)
+	return imoc, shadows
+}
+
+func TestProperty(t *testing.T) {
+	g := &gen{r: rand.New(rand.NewPCG(*propSeed, 42))}
+	for _, z := range propZones {
+		g.locs = append(g.locs, mustZone(t, z))
+	}
+	for i := range *propRotations {
+		start, _ := time.Parse("2006-01-02", propDays[g.r.IntN(len(propDays))])
+		start = start.Add(time.Duration(g.r.IntN(24)) * time.Hour)
+		end := start.Add(72 * time.Hour)
+		r := g.rotation(start)
+		rf := newRef(r, end)
+		describe := func() string {
+			var b strings.Builder
+			fmt.Fprintf(&b, "rotation %d (seed %d) in %s, range %s–%s:\n", i, *propSeed, r.Location, utc(start), utc(end))
+			for _, l := range r.Layers {
+				fmt.Fprintf(&b, "  layer %s %s: %+v changes=%+v active=%+v exclude=%v\n", l.Name, l.Location, l.Rotation, l.Changes, l.Active, l.Exclude)
+			}
+			for _, o := range r.Overrides {
+				fmt.Fprintf(&b, "  override %s %s/%s %s–%s\n", o.Kind, o.User, o.Replaces, utc(o.From), utc(o.Until))
+			}
+			for _, s := range r.Shadows {
+				fmt.Fprintf(&b, "  shadow %s with %s %s–%s\n", s.User, s.With, utc(s.From), utc(s.Until))
+			}
+			return b.String()
+		}
+
+		// The schedule tiles the range.
+		sched := Schedule(r, start, end)
+		if len(sched) == 0 || !sched[0].Start.Equal(start) || !sched[len(sched)-1].End.Equal(end) {
+			t.Fatalf("%sschedule does not cover the range: %v", describe(), sched)
+		}
+		for j, iv := range sched {
+			if !iv.End.After(iv.Start) {
+				t.Fatalf("%sinterval %d is empty: %s", describe(), j, fmtInterval(iv))
+			}
+			if j > 0 {
+				prev := sched[j-1]
+				if !prev.End.Equal(iv.Start) {
+					t.Fatalf("%sgap or overlap between %s and %s", describe(), fmtInterval(prev), fmtInterval(iv))
+				}
+				if slices.Equal(prev.IMOC, iv.IMOC) && slices.Equal(prev.Shadows, iv.Shadows) {
+					t.Fatalf("%sunmerged intervals %s and %s", describe(), fmtInterval(prev), fmtInterval(iv))
+				}
+			}
+		}
+
+		// Minute by minute, At and the schedule agree with the reference.
+		var states []string
+		j := 0
+		for m := start; m.Before(end); m = m.Add(time.Minute) {
+			imoc, shadows := rf.at(m)
+			want := set(imoc) + " +" + set(shadows)
+			st := At(r, m)
+			if got := set(st.IMOC) + " +" + set(st.Shadows); got != want {
+				t.Fatalf("%sAt(%s) = %s, reference says %s", describe(), utc(m), got, want)
+			}
+			for !m.Before(sched[j].End) {
+				j++
+			}
+			if got := set(sched[j].IMOC) + " +" + set(sched[j].Shadows); got != want {
+				t.Fatalf("%sschedule at %s says %s, reference says %s", describe(), utc(m), got, want)
+			}
+			states = append(states, set(imoc))
+		}
+
+		// NextChange finds the reference's next change.
+		for k := 0; k < len(states); k += 1 + g.r.IntN(900) {
+			from := start.Add(time.Duration(k) * time.Minute)
+			at, imoc, ok := NextChange(r, from)
+			want := -1
+			for x := k + 1; x < len(states); x++ {
+				if states[x] != states[k] {
+					want = x
+					break
+				}
+			}
+			switch {
+			case want >= 0:
+				w := start.Add(time.Duration(want) * time.Minute)
+				if !ok || !at.Equal(w) || set(imoc) != states[want] {
+					t.Fatalf("%sNextChange(%s) = %s %s %v, reference says %s %s", describe(), utc(from), utc(at), set(imoc), ok, utc(w), states[want])
+				}
+			case ok && at.Before(end):
+				t.Fatalf("%sNextChange(%s) = %s %s, but nothing changes before %s", describe(), utc(from), utc(at), set(imoc), utc(end))
+			}
+		}
+	}
+}
