@@ -37,12 +37,6 @@ func (d Date) Before(e Date) bool {
 	return d.Year < e.Year || d.Year == e.Year && (d.Month < e.Month || d.Month == e.Month && d.Day < e.Day)
 }
 
-// In returns the midnight that starts d in loc (the first instant of the
-// day; see the oncall package for the exact wall-clock rules).
-func (d Date) In(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
-}
-
 // WallClock is a local date and time without a zone, written
 // 2006-01-02T15:04 (seconds optional). Rotations interpret it in a layer's
 // time zone.
