@@ -3,8 +3,8 @@ package schema
 import (
 	"fmt"
 	"os"
-	"syscall"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
