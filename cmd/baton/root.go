@@ -139,6 +139,11 @@ opens pull requests for incident updates and renders a static status site.`,
 		newBuildCmd(g),
 		newIMOCCmd(g),
 		newScheduleCmd(g),
+		newDeclareCmd(g),
+		newUpdateCmd(g),
+		newPostmortemCmd(g),
+		newPingCmd(g),
+		newHandoffCmd(g),
 	)
 	return root
 }

@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing/fstest"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/batonhq/baton/internal/edit"
+	"github.com/batonhq/baton/oncall"
+	"github.com/batonhq/baton/schema"
+)
+
+type declareOptions struct {
+	*globals
+	title, severity, owner, rotation string
+	visibility, status, message      string
+	components                       []string
+	started, detected                string
+	pr                               prFlags
+}
+
+func newDeclareCmd(g *globals) *cobra.Command {
+	o := &declareOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "declare --title TITLE --severity SEV [--component ID:IMPACT]... [--owner HANDLE] [--pr]",
+		Short: "Declare an incident: create its folder with the IMOC on call attached",
+		Long: `Declare creates incidents/<YYYY>/<id>/incident.md. The id is the declaration
+date and a slug of the title; declared is --now (or the clock). The IMOC and
+the shadows on call at that instant on the incident's rotation are attached,
+and a first public status update is written.
+
+The owner defaults to the person running the command, found in people.yaml by
+$GITHUB_ACTOR (GitHub login) or by the git user.email.
+
+Declaring the same title again on the same day finds the open incident instead
+of creating a second one. With --pr the new file is committed on a branch
+baton/incident/<id>, pushed, and a pull request is opened (or found).`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.title, "title", "", "a short public description of the symptom (required)")
+	f.StringVar(&o.severity, "severity", "", "severity `ID` from baton.yaml, e.g. SEV2 (required)")
+	f.StringArrayVar(&o.components, "component", nil, "an affected component as `ID:IMPACT` (impact: degraded_performance, partial_outage, major_outage); repeatable")
+	f.StringVar(&o.owner, "owner", "", "the `HANDLE` of the person who owns the incident (default: you)")
+	f.StringVar(&o.rotation, "rotation", "", "the IMOC rotation `ID` (default: rotations.default in baton.yaml)")
+	f.StringVar(&o.visibility, "visibility", schema.Internal, "public (on the status page) or internal")
+	f.StringVar(&o.status, "status", schema.StatusInvestigating, "the first status: investigating, identified or monitoring")
+	f.StringVar(&o.message, "message", "", "the first public status update (plain text)")
+	f.StringVar(&o.started, "started", "", "when impact began (RFC 3339), if known")
+	f.StringVar(&o.detected, "detected", "", "when the problem was detected (RFC 3339), if known")
+	o.pr.register(cmd)
+	return cmd
+}
+
+func (o *declareOptions) run(ctx context.Context) error {
+	if o.title == "" || o.severity == "" {
+		return usageErrorf("--title and --severity are required").withHint("e.g. baton declare --title \"Elevated checkout errors\" --severity SEV2")
+	}
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	d := edit.Declaration{
+		Title: o.title, Severity: o.severity, Owner: o.owner, Rotation: o.rotation,
+		Visibility: o.visibility, Status: o.status, Message: o.message, At: now,
+	}
+	for _, c := range o.components {
+		id, impact, ok := strings.Cut(c, ":")
+		if !ok || id == "" || impact == "" {
+			return usageErrorf("--component %q is not ID:IMPACT", c).withHint("e.g. --component checkout:partial_outage")
+		}
+		d.Components = append(d.Components, edit.Component{ID: id, Impact: impact})
+	}
+	for _, t := range []struct {
+		flag, v string
+		dst     *time.Time
+	}{{"--started", o.started, &d.Started}, {"--detected", o.detected, &d.Detected}} {
+		if t.v == "" {
+			continue
+		}
+		if *t.dst, err = time.Parse(time.RFC3339, t.v); err != nil {
+			return usageErrorf("%s %q is not an RFC 3339 time", t.flag, t.v).withHint("write it with an offset, e.g. 2026-11-20T13:51:00Z")
+		}
+	}
+	mk := func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
+		if d.Owner == "" {
+			h, err := o.defaultOwner(ctx, repo)
+			if err != nil {
+				return nil, err
+			}
+			d.Owner = h
+		}
+		d.Taken = func(id string) bool {
+			_, err := fs.Stat(fsys, path.Join(schema.IncidentsDir, id[:4], id))
+			return err == nil
+		}
+		return edit.Declare(repo, d)
+	}
+	if o.pr.enabled {
+		return o.pr.publish(ctx, o.globals, prDeclare, "", now, mk)
+	}
+	res, err := editWorkingTree(ctx, o.globals, now, mk)
+	if err != nil {
+		return err
+	}
+	repo, _, _ := o.Repo(ctx)
+	if in := repo.Incident(res.ID); in != nil {
+		fmt.Fprintf(o.stdout, "declared %s: %s\n", res.ID, describeRoles(in))
+	}
+	return nil
+}
+
+// describeRoles is "SEV2, IMOC bob, owner carol, shadows erin".
+func describeRoles(in *schema.Incident) string {
+	parts := []string{in.Severity}
+	if in.IMOC != "" {
+		parts = append(parts, "IMOC "+in.IMOC)
+	} else {
+		parts = append(parts, "no IMOC")
+	}
+	parts = append(parts, "owner "+in.Owner)
+	if len(in.Shadows) > 0 {
+		parts = append(parts, "shadows "+strings.Join(in.Shadows, ", "))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// defaultOwner finds the person running the command in people.yaml: by
+// $GITHUB_ACTOR, then by the git identity's email.
+func (g *globals) defaultOwner(ctx context.Context, repo *schema.Repo) (string, error) {
+	hint := "pass --owner HANDLE: the person most able to fix the incident"
+	if actor := g.getenv("GITHUB_ACTOR"); actor != "" {
+		for _, p := range repo.People {
+			if strings.EqualFold(p.GitHub, actor) {
+				return p.Handle, nil
+			}
+		}
+		return "", usageErrorf("--owner is not set and the GitHub user %s is not in people.yaml", actor).withHint("%s", hint)
+	}
+	if _, email := gitIdentity(ctx, g.repoDir); email != "" {
+		for _, p := range repo.People {
+			if p.Email != "" && strings.EqualFold(p.Email, email) {
+				return p.Handle, nil
+			}
+		}
+		return "", usageErrorf("--owner is not set and your git email %s is not in people.yaml", email).withHint("%s", hint)
+	}
+	return "", usageErrorf("--owner is not set").withHint("%s", hint)
+}
+
+// editFunc computes an edit from a loaded repository and the file system it
+// was loaded from.
+type editFunc func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error)
+
+// editWorkingTree loads the repository from --repo, computes the edit,
+// checks that the edited files validate, and writes them.
+func editWorkingTree(ctx context.Context, g *globals, now time.Time, mk editFunc) (*edit.Result, error) {
+	info, err := os.Stat(g.repoDir)
+	if err != nil || !info.IsDir() {
+		return nil, failuref("cannot open repository %s: not a folder", g.repoDir).withHint("pass --repo DIR, the folder that holds baton.yaml")
+	}
+	root, err := os.OpenRoot(g.repoDir)
+	if err != nil {
+		return nil, failuref("cannot open repository %s: %v", g.repoDir, err)
+	}
+	defer root.Close()
+	fsys := root.FS()
+	repo, _ := schema.Load(ctx, fsys)
+	res, err := mk(repo, fsys)
+	if err != nil {
+		return nil, editErr(err)
+	}
+	g.printNotes(res)
+	if !res.Changed() {
+		return res, nil
+	}
+	if err := checkEdit(ctx, g, fsys, res, now); err != nil {
+		return nil, err
+	}
+	for _, f := range res.Files {
+		if err := writeFileAtomic(root, f.Path, f.Data); err != nil {
+			return nil, failuref("writing %s: %w", f.Path, err)
+		}
+		fmt.Fprintf(g.stdout, "wrote %s\n", f.Path)
+	}
+	return res, nil
+}
+
+func (g *globals) printNotes(res *edit.Result) {
+	for _, n := range res.Notes {
+		fmt.Fprintf(g.stderr, "baton: note: %s\n", n)
+	}
+}
+
+// editErr turns an edit's refusal into a usage error with its hint.
+func editErr(err error) error {
+	var ee *edit.Error
+	if errors.As(err, &ee) {
+		ce := usageErrorf("%s", ee.Msg)
+		if ee.Hint != "" {
+			ce = ce.withHint("%s", ee.Hint)
+		}
+		return ce
+	}
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return failuref("%w", err)
+}
+
+// checkEdit validates the repository as it would be with the edited files
+// and refuses the edit when it would introduce errors into those files (or
+// their incident folders): the result of an edit always passes validate.
+func checkEdit(ctx context.Context, g *globals, base fs.FS, res *edit.Result, now time.Time) error {
+	over := overlayFS{base: base, files: map[string][]byte{}}
+	dirs := map[string]bool{}
+	for _, f := range res.Files {
+		over.files[f.Path] = f.Data
+		dirs[path.Dir(f.Path)] = true
+	}
+	repo, ps := schema.Load(ctx, over)
+	ps = append(ps, schema.CheckPolicy(repo, now)...)
+	ps = append(ps, oncall.Check(repo, now)...)
+	ps.Sort()
+	var bad schema.Problems
+	for _, p := range ps {
+		if p.Level == schema.Error && (over.files[p.File] != nil || dirs[p.File] || dirs[path.Dir(p.File)]) {
+			bad = append(bad, p)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	writeText(g.stderr, bad)
+	return problemsErrorf("the edit would not validate: %s", plural(len(bad), "error")).withHint("nothing was written; fix the problems above and run the command again")
+}
+
+// writeFileAtomic writes data to name inside root through a temporary file
+// and a rename, creating folders as needed.
+func writeFileAtomic(root *os.Root, name string, data []byte) error {
+	dir := path.Dir(name)
+	if err := root.MkdirAll(filepath.FromSlash(dir), 0o755); err != nil {
+		return err
+	}
+	tmp := path.Join(dir, "."+path.Base(name)+".baton-tmp")
+	if err := root.WriteFile(filepath.FromSlash(tmp), data, 0o644); err != nil {
+		return err
+	}
+	if err := root.Rename(filepath.FromSlash(tmp), filepath.FromSlash(name)); err != nil {
+		_ = root.Remove(filepath.FromSlash(tmp))
+		return err
+	}
+	return nil
+}
+
+// overlayFS is base with some files replaced or added: what the repository
+// would look like after an edit, for validating before writing.
+type overlayFS struct {
+	base  fs.FS
+	files map[string][]byte
+}
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if _, ok := o.files[name]; ok {
+		return o.added().Open(name)
+	}
+	f, err := o.base.Open(name)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return f, err
+	}
+	return o.added().Open(name)
+}
+
+// added returns the added files as a MapFS, which also synthesises their
+// folders.
+func (o overlayFS) added() fs.FS {
+	m := fstest.MapFS{}
+	for p, d := range o.files {
+		m[p] = &fstest.MapFile{Data: d, Mode: 0o644}
+	}
+	return m
+}
+
+func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	base, berr := fs.ReadDir(o.base, name)
+	extra, eerr := fs.ReadDir(o.added(), name)
+	if berr != nil && eerr != nil {
+		return nil, berr
+	}
+	seen := map[string]bool{}
+	var out []fs.DirEntry
+	for _, e := range base {
+		seen[e.Name()] = true
+		out = append(out, e)
+	}
+	for _, e := range extra {
+		if !seen[e.Name()] {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return out, nil
+}

@@ -1,0 +1,369 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/batonhq/baton/internal/forge/forgetest"
+)
+
+const testToken = "ghs_NEVERprintTHIS0123456789abcdef"
+
+// ghWorld is an example organisation in a git clone whose origin is a bare
+// repository, and a fake GitHub API for fernway/incidents.
+type ghWorld struct {
+	t      *testing.T
+	work   string
+	bare   *git.Repository
+	fake   *forgetest.Server
+	envs   map[string]string
+	output bytes.Buffer // everything every command printed
+}
+
+func newGHWorld(t *testing.T) *ghWorld {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir()) // no global git identity
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	dir := t.TempDir()
+	work := filepath.Join(dir, "work")
+	for _, name := range []string{"baton.yaml", "people.yaml", "rotations", "incidents"} {
+		if err := copyTree(filepath.Join(exampleRoot(t), name), filepath.Join(work, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := git.PlainInitWithOptions(work, &git.PlainInitOptions{InitOptions: git.InitOptions{DefaultBranch: plumbing.Main}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	if err := wt.AddGlob("."); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Ann", Email: "ann@example.com", When: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	if _, err := wt.Commit("example", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+	bareDir := filepath.Join(dir, "origin.git")
+	bare, err := git.PlainInitWithOptions(bareDir, &git.PlainInitOptions{Bare: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{bareDir}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.PushContext(t.Context(), &git.PushOptions{RemoteName: "origin"}); err != nil {
+		t.Fatal(err)
+	}
+	fake := forgetest.New(t, "fernway/incidents")
+	fake.Token = testToken
+	w := &ghWorld{t: t, work: work, bare: bare, fake: fake, envs: map[string]string{
+		"GITHUB_TOKEN": testToken, "GITHUB_API_URL": fake.APIURL(), "GITHUB_ACTIONS": "true",
+	}}
+	return w
+}
+
+// run runs baton in-process and returns the exit code, stdout and stderr.
+func (w *ghWorld) run(now string, args ...string) (int, string, string) {
+	w.t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{
+		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string { return w.envs[k] },
+		now:    func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) },
+	}
+	code := run(w.t.Context(), append([]string{"--repo", w.work, "--now", now}, args...), e)
+	w.output.WriteString(stdout.String() + stderr.String())
+	return code, stdout.String(), stderr.String()
+}
+
+func (w *ghWorld) mustRun(now string, args ...string) string {
+	w.t.Helper()
+	code, out, errOut := w.run(now, args...)
+	if code != 0 {
+		w.t.Fatalf("baton %v: exit %d\n%s%s", args, code, out, errOut)
+	}
+	return out
+}
+
+// commits returns the commits of a remote branch, newest first, down to
+// main's head.
+func (w *ghWorld) commits(branch string) []*object.Commit {
+	w.t.Helper()
+	ref, err := w.bare.Reference(plumbing.NewBranchReferenceName(branch), true)
+	if err != nil {
+		w.t.Fatalf("remote branch %s: %v", branch, err)
+	}
+	main, _ := w.bare.Reference(plumbing.NewBranchReferenceName("main"), true)
+	var out []*object.Commit
+	for h := ref.Hash(); h != main.Hash(); {
+		c, err := w.bare.CommitObject(h)
+		if err != nil || len(c.ParentHashes) != 1 {
+			w.t.Fatalf("commit %s: %v", h, err)
+		}
+		out = append(out, c)
+		h = c.ParentHashes[0]
+	}
+	return out
+}
+
+// changedFiles lists the paths a commit changes relative to its parent.
+func changedFiles(t *testing.T, c *object.Commit) []string {
+	t.Helper()
+	p, _ := c.Parent(0)
+	pt, _ := p.Tree()
+	ct, _ := c.Tree()
+	ch, err := pt.Diff(ct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, x := range ch {
+		out = append(out, x.To.Name)
+	}
+	return out
+}
+
+func TestDeclarePRTwice(t *testing.T) {
+	w := newGHWorld(t)
+	const id = "2026-11-27-card-payments-failing-in-eu"
+	const branch = "baton/incident/" + id
+	args := []string{"declare", "--title", "Card payments failing in EU", "--severity", "SEV1", "--component", "checkout:major_outage", "--owner", "ellie", "--visibility", "public", "--pr"}
+	out1 := w.mustRun("2026-11-27T15:04:05Z", args...)
+	out2 := w.mustRun("2026-11-27T15:09:00Z", args...) // a second run, minutes later
+	url := "https://github.example/fernway/incidents/pull/1"
+	if !strings.HasSuffix(out1, url+"\n") || !strings.HasSuffix(out2, url+"\n") {
+		t.Errorf("outputs:\n%s\n%s", out1, out2)
+	}
+	if len(w.fake.PRs) != 1 {
+		t.Fatalf("%d pull requests", len(w.fake.PRs))
+	}
+	for route, want := range map[string]int{
+		"POST /repos/fernway/incidents/pulls":                       1,
+		"POST /repos/fernway/incidents/pulls/1/requested_reviewers": 1,
+		"POST /repos/fernway/incidents/issues/1/labels":             1,
+		"POST /repos/fernway/incidents/labels":                      1,
+		"POST /repos/fernway/incidents/issues/1/assignees":          1,
+		"POST /repos/fernway/incidents/issues/1/comments":           1,
+	} {
+		if got := w.fake.Count(route); got != want {
+			t.Errorf("%s: %d requests, want %d", route, got, want)
+		}
+	}
+	pr := w.fake.PR(1)
+	if pr.Head != branch || pr.Base != "main" || pr.Title != "Declare incident: Card payments failing in EU" {
+		t.Errorf("PR %+v", pr)
+	}
+	// jonas (GitHub jbrandt) is the platform IMOC on call; ellie owns it.
+	if strings.Join(pr.Reviewers, ",") != "jbrandt" || strings.Join(pr.Assignees, ",") != "elliepark" || strings.Join(pr.Labels, ",") != "SEV1" || w.fake.Labels["SEV1"] != "b60205" {
+		t.Errorf("reviewers %v assignees %v labels %v (%v)", pr.Reviewers, pr.Assignees, pr.Labels, w.fake.Labels)
+	}
+	cs := w.fake.CommentsOn(1)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "<!-- baton:ping -->") || !strings.Contains(cs[0].Body, "| IMOC | @jbrandt (Jonas Brandt) |") {
+		t.Errorf("comments %+v", cs)
+	}
+
+	// The pushed branch holds exactly one commit, adding exactly the
+	// incident, by baton (GITHUB_ACTIONS is set).
+	commits := w.commits(branch)
+	if len(commits) != 1 {
+		t.Fatalf("%d commits on %s", len(commits), branch)
+	}
+	c := commits[0]
+	if c.Author.Name != "baton" || c.Author.Email != "baton@localhost" || !strings.HasPrefix(c.Message, "Declare "+id) {
+		t.Errorf("commit %v %q", c.Author, c.Message)
+	}
+	if got := changedFiles(t, c); strings.Join(got, ",") != "incidents/2026/"+id+"/incident.md" {
+		t.Errorf("changed %v", got)
+	}
+	f, err := c.File("incidents/2026/" + id + "/incident.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, _ := f.Contents()
+	if !strings.Contains(content, "\ndeclared: 2026-11-27T15:04:05Z\n") || !strings.Contains(content, "\nimoc: jonas ") {
+		t.Errorf("incident.md:\n%s", content)
+	}
+	// The working tree was not touched.
+	if _, err := os.Stat(filepath.Join(w.work, "incidents/2026", id)); !os.IsNotExist(err) {
+		t.Errorf("the working tree got the incident: %v", err)
+	}
+
+	// update --pr goes to the same branch and pull request; the comment is
+	// edited, not added.
+	w.mustRun("2026-11-27T15:30:00Z", "update", id, "--status", "resolved", "--message", "Card payments work again.", "--pr")
+	w.mustRun("2026-11-27T15:31:00Z", "update", id, "--status", "resolved", "--message", "Card payments work again.", "--pr")
+	if len(w.fake.PRs) != 1 || len(w.commits(branch)) != 2 {
+		t.Errorf("%d PRs, %d commits", len(w.fake.PRs), len(w.commits(branch)))
+	}
+	cs = w.fake.CommentsOn(1)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "| Status | resolved") || !strings.Contains(cs[0].Body, "SEV1 requires a postmortem approved by 2026-12-02") {
+		t.Errorf("comments after update: %+v", cs)
+	}
+	if n := w.fake.Count("PATCH /repos/fernway/incidents/issues/comments/*"); n != 1 {
+		t.Errorf("%d comment edits", n)
+	}
+	w.assertNoToken()
+}
+
+func TestPostmortemPRMentionsAuthorIMOC(t *testing.T) {
+	w := newGHWorld(t)
+	// The token belongs to the IMOC of 2026-03-03-dns-outage's… pick an
+	// incident without a postmortem: 2026-10-13-duplicate-payout-emails.
+	const id = "2026-10-13-duplicate-payout-emails"
+	code, out, errOut := w.run("2026-11-27T10:00:00Z", "postmortem", id, "--pr")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	pr := w.fake.PR(1)
+	if pr == nil || pr.Head != "baton/postmortem/"+id || !strings.HasPrefix(pr.Title, "Postmortem: ") {
+		t.Fatalf("PR %+v", pr)
+	}
+	if got := changedFiles(t, w.commits(pr.Head)[0]); strings.Join(got, ",") != "incidents/2026/"+id+"/postmortem.md" {
+		t.Errorf("changed %v", got)
+	}
+	cs := w.fake.CommentsOn(1)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "### Postmortem of `"+id+"`") || !strings.Contains(cs[0].Body, "Review the postmortem") {
+		t.Errorf("comment %+v", cs)
+	}
+	if len(pr.Reviewers) != 1 {
+		t.Errorf("reviewers %v", pr.Reviewers)
+	}
+
+	// When the IMOC opened the pull request, review cannot be requested:
+	// the comment @-mentions them instead.
+	w2 := newGHWorld(t)
+	w2.fake.Login = pr.Reviewers[0]
+	w2.mustRun("2026-11-27T10:00:00Z", "postmortem", id, "--pr")
+	p2 := w2.fake.PR(1)
+	if len(p2.Reviewers) != 0 || w2.fake.Count("POST /repos/fernway/incidents/pulls/1/requested_reviewers") != 0 {
+		t.Errorf("reviewers %v", p2.Reviewers)
+	}
+	if cs := w2.fake.CommentsOn(1); len(cs) != 1 || !strings.Contains(cs[0].Body, "@"+pr.Reviewers[0]+": GitHub does not let Baton request your review") {
+		t.Errorf("comment %+v", cs)
+	}
+	w.assertNoToken()
+	w2.assertNoToken()
+}
+
+func TestPingTwice(t *testing.T) {
+	w := newGHWorld(t)
+	const id = "2026-11-26-invoice-email-delays"
+	p := "incidents/2026/" + id + "/incident.md"
+	base, err := os.ReadFile(filepath.Join(w.work, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := w.fake.AddPR(forgetest.PR{Head: "someone/update", Base: "main", Author: "hannah-osei", Files: []string{p, "README.md"}})
+	// The PR moves the incident to monitoring; ping reads that through the
+	// API at the head commit.
+	head := strings.Replace(string(base), "status: identified\n", "status: monitoring\n", 1) + ""
+	head = strings.Replace(head, "tags: [email", "  - at: 2026-11-27T09:00:00Z\n    status: monitoring\n    message: Delivered.\ntags: [email", 1)
+	w.fake.Contents[pr.HeadSHA+":"+p] = head
+	event := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(event, []byte(`{"action":"opened","pull_request":{"number":1}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.envs["GITHUB_EVENT_PATH"] = event
+	out := w.mustRun("2026-11-27T10:00:00Z", "ping")
+	if !strings.Contains(out, "#1: requested review from marcus-webb; assigned hannah-osei; labelled SEV3; comment created") {
+		t.Errorf("first ping: %s", out)
+	}
+	cs := w.fake.CommentsOn(1)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "| Status | monitoring") || !strings.Contains(cs[0].Body, "| Shadows | @kainakamura (Kai Nakamura) |") {
+		t.Fatalf("comment %+v", cs)
+	}
+	// The PR changes again: resolved. A second ping edits the comment.
+	head2 := strings.Replace(head, "status: monitoring\nvisibility", "status: resolved\nvisibility", 1)
+	head2 = strings.Replace(head2, "acknowledged: 2026-11-26T16:14:00Z\n", "acknowledged: 2026-11-26T16:14:00Z\nresolved: 2026-11-27T09:30:00Z\n", 1)
+	head2 = strings.Replace(head2, "tags: [email", "  - at: 2026-11-27T09:30:00Z\n    status: resolved\n    message: Done.\ntags: [email", 1)
+	w.fake.Contents[pr.HeadSHA+":"+p] = head2
+	out = w.mustRun("2026-11-27T10:00:00Z", "ping", "--pr", "1")
+	if !strings.Contains(out, "#1: comment edited") {
+		t.Errorf("second ping: %s", out)
+	}
+	cs = w.fake.CommentsOn(1)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "| Status | resolved") {
+		t.Errorf("comment %+v", cs)
+	}
+	// A third ping with nothing new changes nothing.
+	out = w.mustRun("2026-11-27T10:00:00Z", "ping", "--pr", "1")
+	if !strings.Contains(out, "#1: comment unchanged") || w.fake.Count("PATCH /repos/fernway/incidents/issues/comments/*") != 1 || w.fake.Count("POST /repos/fernway/incidents/pulls/1/requested_reviewers") != 1 {
+		t.Errorf("third ping: %s", out)
+	}
+	w.assertNoToken()
+}
+
+func TestGitHubErrorsHaveHints(t *testing.T) {
+	w := newGHWorld(t)
+	w.fake.Script("GET /repos/fernway/incidents/pulls/7", forgetest.Response{Status: 404, Body: `{"message":"Not Found"}`})
+	code, _, errOut := w.run("2026-11-27T10:00:00Z", "ping", "--pr", "7")
+	if code != exitFailure || !strings.Contains(errOut, "baton: error: reading pull request #7: GitHub answered 404 Not Found") || !strings.Contains(errOut, "baton: hint: check github.repo (fernway/incidents)") {
+		t.Errorf("404: exit %d\n%s", code, errOut)
+	}
+	w.envs["GITHUB_TOKEN"] = "wrong-" + testToken
+	code, _, errOut = w.run("2026-11-27T10:00:00Z", "ping", "--pr", "7")
+	if code != exitFailure || !strings.Contains(errOut, "401 Bad credentials") || !strings.Contains(errOut, "baton: hint: the token was rejected") {
+		t.Errorf("401: exit %d\n%s", code, errOut)
+	}
+	w.envs["GITHUB_TOKEN"] = ""
+	code, _, errOut = w.run("2026-11-27T10:00:00Z", "ping", "--pr", "7")
+	if code != exitFailure || !strings.Contains(errOut, "baton: error: no GitHub token") {
+		t.Errorf("no token: exit %d\n%s", code, errOut)
+	}
+	// --token and GH_TOKEN are honoured (the fake answers 404 only once).
+	w.envs["GH_TOKEN"] = testToken
+	w.fake.AddPR(forgetest.PR{Head: "x", Base: "main"})
+	if code, out, errOut := w.run("2026-11-27T10:00:00Z", "ping", "--pr", "1"); code != 0 || !strings.Contains(out, "touches no incident") {
+		t.Errorf("GH_TOKEN: exit %d %s%s", code, out, errOut)
+	}
+	w.envs["GH_TOKEN"] = ""
+	if code, _, errOut := w.run("2026-11-27T10:00:00Z", "ping", "--pr", "1", "--token", testToken); code != 0 {
+		t.Errorf("--token: exit %d %s", code, errOut)
+	}
+	w.envs["GITHUB_TOKEN"] = testToken
+	w.assertNoToken()
+}
+
+func TestHandoffIssueComment(t *testing.T) {
+	w := newGHWorld(t)
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	w.envs["GITHUB_STEP_SUMMARY"] = summary
+	w.fake.AddPR(forgetest.PR{Head: "tracking", Base: "main"}) // issue #1
+	out := w.mustRun("2026-11-27T16:10:00Z", "handoff", "--issue", "1")
+	if !strings.Contains(out, "| Fri 2026-11-27 22:00 UTC | Tomás Álvarez (@tomas-alvarez) | Marcus Webb (@marcus-webb) |") {
+		t.Errorf("handoff:\n%s", out)
+	}
+	data, _ := os.ReadFile(summary)
+	if string(data) != out {
+		t.Errorf("summary differs from stdout:\n%s", data)
+	}
+	w.mustRun("2026-11-27T16:20:00Z", "handoff", "--issue", "1")
+	if cs := w.fake.CommentsOn(1); len(cs) != 1 || !strings.Contains(cs[0].Body, "<!-- baton:handoff:2026-11-27 -->") {
+		t.Errorf("comments %+v", cs)
+	}
+	w.assertNoToken()
+}
+
+// assertNoToken checks that the token appears in no output and in no
+// request body or path the fake received (only in Authorization headers).
+func (w *ghWorld) assertNoToken() {
+	w.t.Helper()
+	if strings.Contains(w.output.String(), testToken) {
+		w.t.Errorf("the token appears in the output:\n%s", w.output.String())
+	}
+	for _, r := range w.fake.Requests() {
+		if strings.Contains(r.String()+r.Body, testToken) {
+			w.t.Errorf("the token appears in request %s", r)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+
+	"github.com/spf13/cobra"
+
+	"github.com/batonhq/baton/internal/edit"
+	"github.com/batonhq/baton/schema"
+)
+
+type postmortemOptions struct {
+	*globals
+	id string
+	pr prFlags
+}
+
+func newPostmortemCmd(g *globals) *cobra.Command {
+	o := &postmortemOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "postmortem ID [--pr]",
+		Short: "Scaffold an incident's postmortem.md with its timeline filled in",
+		Long: `Postmortem creates incidents/<YYYY>/<id>/postmortem.md as a draft: the owner
+as author, the incident's IMOC as the required reviewer, every section that
+baton.yaml requires, and the Timeline filled from the incident's times and
+status updates. An existing postmortem is never overwritten.
+
+With --pr the file is committed on a branch baton/postmortem/<id>, pushed, and
+a pull request is opened (or found) with the IMOC asked for review.`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.id = args[0]
+			return o.run(cmd.Context())
+		},
+	}
+	o.pr.register(cmd)
+	return cmd
+}
+
+func (o *postmortemOptions) run(ctx context.Context) error {
+	if err := schema.CheckID(o.id); err != nil {
+		return usageErrorf("%v", err).withHint("the id is the incident's folder name, e.g. 2026-11-20-checkout-errors")
+	}
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	mk := func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
+		in, _, err := readIncident(repo, fsys, o.id)
+		if err != nil {
+			return nil, err
+		}
+		return edit.Postmortem(repo, in)
+	}
+	if o.pr.enabled {
+		return o.pr.publish(ctx, o.globals, prPostmortem, o.id, now, mk)
+	}
+	res, err := editWorkingTree(ctx, o.globals, now, mk)
+	if err != nil {
+		return err
+	}
+	if res.Changed() {
+		fmt.Fprintf(o.stdout, "scaffolded the postmortem of %s\n", res.ID)
+	}
+	return nil
+}

@@ -1,0 +1,312 @@
+package forge_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/internal/forge"
+	"github.com/batonhq/baton/internal/forge/forgetest"
+)
+
+const token = "ghp_TESTtoken0123456789"
+
+var now = time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC)
+
+// client returns a client for the fake, recording the waits it asks for.
+func client(t *testing.T, fake *forgetest.Server, waits *[]time.Duration) *forge.Client {
+	t.Helper()
+	c, err := forge.New(forge.Options{
+		Token: token, APIURL: fake.APIURL(), Repo: "acme/incidents",
+		Now: func() time.Time { return now },
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			if waits != nil {
+				*waits = append(*waits, d)
+			}
+			return ctx.Err()
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func newFake(t *testing.T) *forgetest.Server {
+	fake := forgetest.New(t, "acme/incidents")
+	fake.Token = token
+	return fake
+}
+
+func TestFindOrCreatePR(t *testing.T) {
+	fake := newFake(t)
+	c := client(t, fake, nil)
+	ctx := t.Context()
+	n := forge.NewPR{Head: "baton/incident/x", Base: "main", Title: "Declare x", Body: "body"}
+	pr, created, err := c.FindOrCreatePR(ctx, n)
+	if err != nil || !created || pr.Number != 1 || pr.URL == "" {
+		t.Fatalf("first: %+v %v %v", pr, created, err)
+	}
+	pr2, created, err := c.FindOrCreatePR(ctx, n)
+	if err != nil || created || pr2.Number != 1 {
+		t.Fatalf("second: %+v %v %v", pr2, created, err)
+	}
+	if got := fake.Count("POST /repos/acme/incidents/pulls"); got != 1 {
+		t.Errorf("%d PRs created", got)
+	}
+	for _, r := range fake.Requests() {
+		if r.Auth != "Bearer "+token {
+			t.Errorf("%s: Authorization %q", r, r.Auth)
+		}
+	}
+}
+
+// A search that misses the PR (GitHub's list is eventually consistent)
+// meets the 422 "already exists", which counts as found.
+func TestFindOrCreatePRAlreadyExists(t *testing.T) {
+	fake := newFake(t)
+	fake.AddPR(forgetest.PR{Head: "baton/incident/x", Base: "main", Author: "ann"})
+	fake.Script("GET /repos/acme/incidents/pulls", forgetest.Response{Status: 200, Body: "[]"})
+	pr, created, err := client(t, fake, nil).FindOrCreatePR(t.Context(), forge.NewPR{Head: "baton/incident/x", Base: "main", Title: "t"})
+	if err != nil || created || pr == nil || pr.Number != 1 {
+		t.Fatalf("%+v %v %v", pr, created, err)
+	}
+	want := []string{
+		"GET /repos/acme/incidents/pulls?head=acme%3Abaton%2Fincident%2Fx&per_page=10&state=open",
+		"POST /repos/acme/incidents/pulls",
+		"GET /repos/acme/incidents/pulls?head=acme%3Abaton%2Fincident%2Fx&per_page=10&state=open",
+	}
+	var got []string
+	for _, r := range fake.Requests() {
+		got = append(got, r.String())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+func TestReviewAssignLabelIdempotent(t *testing.T) {
+	fake := newFake(t)
+	fake.AddPR(forgetest.PR{Head: "b", Base: "main", Author: "github-actions[bot]"})
+	c := client(t, fake, nil)
+	ctx := t.Context()
+	for range 2 {
+		pr, err := c.PR(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.RequestReview(ctx, pr, "bob"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Assign(ctx, 1, pr.Assignees, "carol", "carol"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AddLabel(ctx, 1, pr.Labels, forge.Label{Name: "SEV2", Color: "d93f0b", Description: "Major"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for route, want := range map[string]int{
+		"POST /repos/acme/incidents/pulls/1/requested_reviewers": 1,
+		"POST /repos/acme/incidents/issues/1/assignees":          1,
+		"POST /repos/acme/incidents/labels":                      1,
+		"POST /repos/acme/incidents/issues/1/labels":             1,
+	} {
+		if got := fake.Count(route); got != want {
+			t.Errorf("%s: %d requests, want %d", route, got, want)
+		}
+	}
+	p := fake.PR(1)
+	if !cmp.Equal(p.Reviewers, []string{"bob"}) || !cmp.Equal(p.Assignees, []string{"carol"}) || !cmp.Equal(p.Labels, []string{"SEV2"}) || fake.Labels["SEV2"] != "d93f0b" {
+		t.Errorf("state: %+v labels %v", p, fake.Labels)
+	}
+
+	// The author cannot be asked for review: the caller gets a sentinel.
+	pr, _ := c.PR(ctx, 1)
+	_, err := c.RequestReview(ctx, pr, "github-actions[bot]")
+	if !errors.Is(err, forge.ErrCannotRequestReview) {
+		t.Errorf("author review: %v", err)
+	}
+	fake.AddPR(forgetest.PR{Head: "c", Base: "main", Author: "ann"})
+	pr, _ = c.PR(ctx, 2)
+	pr.Author = "" // as if the author check were not possible locally
+	_, err = c.RequestReview(ctx, pr, "ann")
+	if !errors.Is(err, forge.ErrCannotRequestReview) || !strings.Contains(err.Error(), "Review cannot be requested") {
+		t.Errorf("422 review: %v", err)
+	}
+}
+
+func TestStickyComment(t *testing.T) {
+	fake := newFake(t)
+	fake.AddPR(forgetest.PR{Head: "b", Base: "main"})
+	c := client(t, fake, nil)
+	ctx := t.Context()
+	m := forge.Marker("ping")
+	// Someone else's comment first: it must be left alone.
+	if _, _, err := c.UpsertComment(ctx, 1, forge.Marker("other"), "other"); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct{ body, want string }{
+		{"IMOC: bob", forge.CommentCreated},
+		{"IMOC: carol", forge.CommentEdited},
+		{"IMOC: carol", forge.CommentUnchanged},
+	} {
+		got, link, err := c.UpsertComment(ctx, 1, m, tc.body)
+		if err != nil || got != tc.want || link == "" {
+			t.Errorf("run %d: %s %q %v, want %s", i+1, got, link, err, tc.want)
+		}
+	}
+	cs := fake.CommentsOn(1)
+	if len(cs) != 2 || cs[1].Body != m+"\nIMOC: carol" || cs[0].Body != forge.Marker("other")+"\nother" {
+		t.Errorf("comments: %+v", cs)
+	}
+	if n := fake.Count("PATCH /repos/acme/incidents/issues/comments/*"); n != 1 {
+		t.Errorf("%d edits", n)
+	}
+}
+
+func TestFile(t *testing.T) {
+	fake := newFake(t)
+	fake.Contents["abc:incidents/2026/x/incident.md"] = "---\ntitle: X\n---\n"
+	c := client(t, fake, nil)
+	data, ok, err := c.File(t.Context(), "incidents/2026/x/incident.md", "abc")
+	if err != nil || !ok || string(data) != "---\ntitle: X\n---\n" {
+		t.Errorf("%q %v %v", data, ok, err)
+	}
+	_, ok, err = c.File(t.Context(), "nope", "abc")
+	if err != nil || ok {
+		t.Errorf("missing: %v %v", ok, err)
+	}
+}
+
+func TestRateLimitRetries(t *testing.T) {
+	reset := strconv.FormatInt(now.Add(30*time.Second).Unix(), 10)
+	for _, tc := range []struct {
+		name string
+		resp forgetest.Response
+		wait time.Duration
+	}{
+		{"primary", forgetest.Response{Status: 403, Header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}, Body: `{"message":"API rate limit exceeded"}`}, 31 * time.Second},
+		{"secondary retry-after", forgetest.Response{Status: 403, Header: map[string]string{"Retry-After": "7"}, Body: `{"message":"You have exceeded a secondary rate limit"}`}, 7 * time.Second},
+		{"secondary no header", forgetest.Response{Status: 403, Body: `{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`}, time.Minute},
+		{"429", forgetest.Response{Status: 429, Header: map[string]string{"Retry-After": "3"}, Body: `{"message":"Too many requests"}`}, 3 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFake(t)
+			fake.AddPR(forgetest.PR{Head: "b", Base: "main"})
+			// Two refusals, then the real answer. A POST proves the body is
+			// sent again.
+			fake.Script("POST /repos/acme/incidents/issues/1/comments", tc.resp, tc.resp)
+			var waits []time.Duration
+			c := client(t, fake, &waits)
+			got, _, err := c.UpsertComment(t.Context(), 1, forge.Marker("x"), "hello")
+			if err != nil || got != forge.CommentCreated {
+				t.Fatalf("%s %v", got, err)
+			}
+			if !cmp.Equal(waits, []time.Duration{tc.wait, tc.wait}) {
+				t.Errorf("waits %v, want 2×%v", waits, tc.wait)
+			}
+			if n := fake.Count("POST /repos/acme/incidents/issues/1/comments"); n != 3 {
+				t.Errorf("%d attempts", n)
+			}
+			if cs := fake.CommentsOn(1); len(cs) != 1 || !strings.HasSuffix(cs[0].Body, "hello") {
+				t.Errorf("comments %+v", cs)
+			}
+		})
+	}
+}
+
+func TestRateLimitBounded(t *testing.T) {
+	ctx := t.Context()
+	resp := forgetest.Response{Status: 429, Header: map[string]string{"Retry-After": "1"}, Body: `{"message":"Too many requests"}`}
+
+	// Attempts are bounded: 4 requests, then the error.
+	fake := newFake(t)
+	fake.Script("GET /repos/acme/incidents/pulls/1", resp, resp, resp, resp, resp)
+	var waits []time.Duration
+	_, err := client(t, fake, &waits).PR(ctx, 1)
+	if err == nil || fake.Count("GET /repos/acme/incidents/pulls/1") != 4 || len(waits) != 3 {
+		t.Errorf("attempts: %v, %d requests, waits %v", err, fake.Count("GET /repos/acme/incidents/pulls/1"), waits)
+	}
+
+	// A wait longer than the bound is not attempted.
+	fake = newFake(t)
+	long := strconv.FormatInt(now.Add(time.Hour).Unix(), 10)
+	fake.Script("GET /repos/acme/incidents/pulls/1", forgetest.Response{Status: 403, Header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": long}, Body: `{"message":"API rate limit exceeded"}`})
+	waits = nil
+	_, err = client(t, fake, &waits).PR(ctx, 1)
+	var fe *forge.Error
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, "rate limit") || fe.Hint == "" || len(waits) != 0 {
+		t.Errorf("long reset: %v waits %v", err, waits)
+	}
+
+	// A cancelled context stops the wait.
+	fake = newFake(t)
+	fake.Script("GET /repos/acme/incidents/pulls/1", resp, resp)
+	cctx, cancel := context.WithCancel(ctx)
+	c, _ := forge.New(forge.Options{Token: token, APIURL: fake.APIURL(), Repo: "acme/incidents", Now: func() time.Time { return now },
+		Sleep: func(ctx context.Context, d time.Duration) error { cancel(); <-ctx.Done(); return ctx.Err() }})
+	_, err = c.PR(cctx, 1)
+	if !errors.Is(err, context.Canceled) || fake.Count("GET /repos/acme/incidents/pulls/1") != 1 {
+		t.Errorf("cancel: %v", err)
+	}
+}
+
+func TestPermanentErrorsHaveHints(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		body   string
+		msg    string
+		hint   string
+	}{
+		{401, `{"message":"Bad credentials"}`, "401 Bad credentials", "GITHUB_TOKEN"},
+		{404, `{"message":"Not Found"}`, "404 Not Found", "token cannot see the repository"},
+		{403, `{"message":"Resource not accessible by integration"}`, "403", "pull-requests: write"},
+		{403, `{"message":"GitHub Actions is not permitted to create or approve pull requests."}`, "403", "Allow GitHub Actions to create and approve pull requests"},
+	} {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			fake := newFake(t)
+			fake.Script("POST /repos/acme/incidents/pulls", forgetest.Response{Status: tc.status, Body: tc.body})
+			fake.Script("GET /repos/acme/incidents/pulls", forgetest.Response{Status: 200, Body: "[]"})
+			var waits []time.Duration
+			_, _, err := client(t, fake, &waits).FindOrCreatePR(t.Context(), forge.NewPR{Head: "b", Base: "main", Title: "t"})
+			var fe *forge.Error
+			if !errors.As(err, &fe) || fe.Status != tc.status || !strings.Contains(fe.Msg, tc.msg) || !strings.Contains(fe.Hint, tc.hint) {
+				t.Errorf("err = %v (hint %q)", err, hintOf(err))
+			}
+			if len(waits) != 0 || fake.Count("POST /repos/acme/incidents/pulls") != 1 {
+				t.Errorf("a permanent error was retried: waits %v", waits)
+			}
+			if strings.Contains(err.Error(), token) || strings.Contains(hintOf(err), token) {
+				t.Error("the error shows the token")
+			}
+		})
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	for _, o := range []forge.Options{
+		{Token: "x", Repo: "nope"},
+		{Repo: "a/b"},
+		{Token: "x", Repo: "a/b", APIURL: "ftp://x"},
+	} {
+		_, err := forge.New(o)
+		var fe *forge.Error
+		if !errors.As(err, &fe) || fe.Hint == "" {
+			t.Errorf("%+v: %v", o, err)
+		}
+	}
+}
+
+func hintOf(err error) string {
+	var fe *forge.Error
+	if errors.As(err, &fe) {
+		return fe.Hint
+	}
+	return ""
+}

@@ -1,0 +1,342 @@
+package gitrepo
+
+import (
+	"encoding/base64"
+	"errors"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-cmp/cmp"
+)
+
+var when = time.Date(2026, 11, 20, 14, 3, 0, 0, time.UTC)
+
+// setup creates a bare repository "origin" and a clone with one commit on
+// main that has been pushed. It returns the clone's folder and the bare
+// repository.
+func setup(t *testing.T, files map[string]string) (string, *git.Repository) {
+	t.Helper()
+	dir := t.TempDir()
+	bareDir := filepath.Join(dir, "origin.git")
+	bare, err := git.PlainInitWithOptions(bareDir, &git.PlainInitOptions{Bare: true, InitOptions: git.InitOptions{DefaultBranch: plumbing.Main}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(dir, "work")
+	r, err := git.PlainInitWithOptions(work, &git.PlainInitOptions{InitOptions: git.InitOptions{DefaultBranch: plumbing.Main}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	for p, data := range files {
+		full := filepath.Join(work, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := wt.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sig := &object.Signature{Name: "Ann", Email: "ann@example.com", When: when}
+	if _, err := wt.Commit("initial", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{bareDir}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.PushContext(t.Context(), &git.PushOptions{RemoteName: "origin"}); err != nil {
+		t.Fatal(err)
+	}
+	return work, bare
+}
+
+// treeFiles lists every file of a commit's tree with its content.
+func treeFiles(t *testing.T, c *object.Commit) map[string]string {
+	t.Helper()
+	tree, err := c.Tree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	err = tree.Files().ForEach(func(f *object.File) error {
+		s, err := f.Contents()
+		out[f.Name] = s
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestCommitAndPush(t *testing.T) {
+	base := map[string]string{
+		"baton.yaml": "site: {}\n",
+		"incidents/2026/2026-01-01-a/incident.md": "---\ntitle: A\n---\n",
+		"incidents/README.md":                     "readme\n",
+		"z.txt":                                   "z\n",
+	}
+	work, bare := setup(t, base)
+	ctx := t.Context()
+	r, err := Open(ctx, filepath.Join(work, "incidents"), Options{}) // found from a subfolder
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := r.Fetch(ctx, "origin", "main", "baton/incident/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := have["main"]; !ok || len(have) != 1 {
+		t.Fatalf("fetched %v", have)
+	}
+	parent, err := r.Resolve("origin/main")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	edits := []File{
+		{Path: "incidents/2026/2026-01-01-a/incident.md", Data: []byte("---\ntitle: A\nstatus: resolved\n---\n")},
+		{Path: "incidents/2026/2026-11-20-new/incident.md", Data: []byte("---\ntitle: New\n---\n")},
+	}
+	sig := Signature{Name: "Bob Roe", Email: "bob@example.com"}
+	hash, changed, err := r.Commit(ctx, parent, edits, "Declare 2026-11-20-new\n", sig, when)
+	if err != nil || !changed {
+		t.Fatalf("commit: %v %v", changed, err)
+	}
+	if err := r.SetBranch("baton/incident/2026-11-20-new", hash); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Push(ctx, "origin", "baton/incident/2026-11-20-new", false); err != nil {
+		t.Fatal(err)
+	}
+
+	// The remote branch holds exactly one new commit on top of main, with
+	// the expected files and author.
+	ref, err := bare.Reference(plumbing.NewBranchReferenceName("baton/incident/2026-11-20-new"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Hash().String() != hash {
+		t.Fatalf("remote branch at %s, want %s", ref.Hash(), hash)
+	}
+	c, err := bare.CommitObject(ref.Hash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.ParentHashes) != 1 || c.ParentHashes[0].String() != parent {
+		t.Errorf("parents %v, want %s", c.ParentHashes, parent)
+	}
+	if c.Author.Name != "Bob Roe" || c.Author.Email != "bob@example.com" || !c.Author.When.Equal(when) || c.Message != "Declare 2026-11-20-new\n" {
+		t.Errorf("author %v message %q", c.Author, c.Message)
+	}
+	want := map[string]string{}
+	for k, v := range base {
+		want[k] = v
+	}
+	for _, f := range edits {
+		want[f.Path] = string(f.Data)
+	}
+	if diff := cmp.Diff(want, treeFiles(t, c)); diff != "" {
+		t.Errorf("pushed tree (-want +got):\n%s", diff)
+	}
+	// git fsck-level sanity: the tree entries are in git order, so the
+	// tree hash is what git itself computes for the same content.
+	if out := gitCmd(t, work, "ls-tree", "-r", "--name-only", hash); out != strings.Join([]string{
+		"baton.yaml", "incidents/2026/2026-01-01-a/incident.md", "incidents/2026/2026-11-20-new/incident.md", "incidents/README.md", "z.txt",
+	}, "\n")+"\n" {
+		t.Errorf("git ls-tree:\n%s", out)
+	}
+	gitCmd(t, filepath.Join(filepath.Dir(work), "origin.git"), "fsck", "--strict")
+
+	// The same files again change nothing.
+	again, changed, err := r.Commit(ctx, hash, edits, "again", sig, when)
+	if err != nil || changed || again != hash {
+		t.Errorf("recommit: %s %v %v", again, changed, err)
+	}
+
+	// Changed files and the revision as a file system.
+	files, err := r.ChangedFiles(ctx, "origin/main", "baton/incident/2026-11-20-new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"incidents/2026/2026-01-01-a/incident.md", "incidents/2026/2026-11-20-new/incident.md"}, files); diff != "" {
+		t.Errorf("changed files (-want +got):\n%s", diff)
+	}
+	fsys, err := r.FS(ctx, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fstest.TestFS(fsys, "baton.yaml", "incidents/2026/2026-11-20-new/incident.md", "incidents/README.md"); err != nil {
+		t.Error(err)
+	}
+	data, err := fs.ReadFile(fsys, "incidents/2026/2026-11-20-new/incident.md")
+	if err != nil || string(data) != "---\ntitle: New\n---\n" {
+		t.Errorf("read %q %v", data, err)
+	}
+
+	// The working tree and HEAD were not touched.
+	lr, _ := git.PlainOpen(work)
+	wt, _ := lr.Worktree()
+	st, err := wt.Status()
+	if err != nil || !st.IsClean() {
+		t.Errorf("worktree status %v %v", st, err)
+	}
+	head, _ := lr.Head()
+	if head.Name() != plumbing.Main || head.Hash().String() != parent {
+		t.Errorf("HEAD moved: %v", head)
+	}
+
+	// A non-fast-forward push is refused without force.
+	other, _, err := r.Commit(ctx, parent, []File{{Path: "x", Data: []byte("x")}}, "other", sig, when)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetBranch("baton/incident/2026-11-20-new", other); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Push(ctx, "origin", "baton/incident/2026-11-20-new", false); err == nil {
+		t.Error("non-fast-forward push succeeded")
+	}
+}
+
+func TestSetBranchRefusesCheckedOut(t *testing.T) {
+	work, _ := setup(t, map[string]string{"a": "a"})
+	r, err := Open(t.Context(), work, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, _ := r.Resolve("main")
+	h, _, err := r.Commit(t.Context(), parent, []File{{Path: "b", Data: []byte("b")}}, "b", DefaultSignature, when)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetBranch("main", h); err == nil || !strings.Contains(err.Error(), "checked out") {
+		t.Errorf("err = %v", err)
+	}
+	if _, _, err := r.Commit(t.Context(), parent, []File{{Path: "../evil", Data: nil}}, "x", DefaultSignature, when); err == nil {
+		t.Error("path with .. accepted")
+	}
+}
+
+func TestIdentity(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	work, _ := setup(t, map[string]string{"a": "a"})
+	r, _ := Open(t.Context(), work, Options{})
+	if got := r.Identity(); got != DefaultSignature {
+		t.Errorf("no identity: %v", got)
+	}
+	lr, _ := git.PlainOpen(work)
+	cfg, _ := lr.Config()
+	cfg.User.Name, cfg.User.Email = "Carol", "carol@example.com"
+	if err := lr.SetConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = Open(t.Context(), work, Options{})
+	if got := r.Identity(); got != (Signature{"Carol", "carol@example.com"}) {
+		t.Errorf("identity %v", got)
+	}
+}
+
+// TestHTTPSToken checks that an HTTPS remote gets the token as basic auth
+// for x-access-token, and that no error shows the token or credentials
+// written into the remote URL.
+func TestHTTPSToken(t *testing.T) {
+	const token = "ghs_SECRETtoken123"
+	var mu sync.Mutex
+	var auths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		mu.Lock()
+		auths = append(auths, req.Header.Get("Authorization"))
+		mu.Unlock()
+		http.Error(w, "Bad credentials", http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+
+	work, _ := setup(t, map[string]string{"a": "a"})
+	lr, _ := git.PlainOpen(work)
+	if err := lr.DeleteRemote("origin"); err != nil {
+		t.Fatal(err)
+	}
+	u := strings.Replace(srv.URL, "http://", "http://someone:urlpassword@", 1) + "/acme/incidents.git"
+	if _, err := lr.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{u}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(t.Context(), work, Options{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.RemoteURL("origin"); strings.Contains(got, "urlpassword") {
+		t.Errorf("RemoteURL shows credentials: %s", got)
+	}
+	for name, op := range map[string]func() error{
+		"fetch": func() error { _, err := r.Fetch(t.Context(), "origin", "main"); return err },
+		"push":  func() error { return r.Push(t.Context(), "origin", "main", false) },
+	} {
+		err := op()
+		if err == nil {
+			t.Fatalf("%s: no error", name)
+		}
+		if strings.Contains(err.Error(), token) || strings.Contains(err.Error(), "urlpassword") {
+			t.Errorf("%s: error leaks a secret: %v", name, err)
+		}
+		t.Logf("%s: %v", name, err)
+	}
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:"+token))
+	mu.Lock()
+	defer mu.Unlock()
+	if len(auths) == 0 {
+		t.Fatal("no request reached the server")
+	}
+	for _, a := range auths {
+		if a != want {
+			t.Errorf("Authorization %q, want x-access-token basic auth", a)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	r := &Repo{token: "tok123"}
+	err := r.redact(errors.New("https://x-access-token:tok123@github.com/a/b: tok123 failed"))
+	if strings.Contains(err.Error(), "tok123") {
+		t.Errorf("not redacted: %v", err)
+	}
+	if !strings.Contains(err.Error(), "https://***@github.com/a/b") {
+		t.Errorf("redacted badly: %v", err)
+	}
+}
+
+func gitCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := execGit(dir, args...)
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return out
+}
+
+// execGit runs the git command line, only to cross-check what go-git wrote.
+func execGit(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
