@@ -92,7 +92,11 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 	seen := map[string]bool{}
 	for _, ci := range d.Components {
 		if c.Component(ci.ID) == nil {
-			return nil, errorf("components are the ids listed in baton.yaml", "component %q is not defined in baton.yaml", ci.ID)
+			ids := make([]string, len(c.Components))
+			for i, comp := range c.Components {
+				ids[i] = comp.ID
+			}
+			return nil, errorf("components are the ids listed in baton.yaml: "+strings.Join(ids, ", "), "component %q is not defined in baton.yaml", ci.ID)
 		}
 		if !slices.Contains(schema.Impacts, ci.Impact) || ci.Impact == schema.ImpactMaintenance {
 			return nil, errorf("impact is degraded_performance, partial_outage or major_outage", "impact %q of %s is not valid", ci.Impact, ci.ID)
