@@ -144,6 +144,7 @@ opens pull requests for incident updates and renders a static status site.`,
 		newPostmortemCmd(g),
 		newPingCmd(g),
 		newHandoffCmd(g),
+		newReportCmd(g),
 	)
 	return root
 }
