@@ -1,8 +1,11 @@
 package oncall
 
 import (
+	"os"
 	"testing"
 	"time"
+
+	"github.com/batonhq/baton/schema"
 )
 
 // benchRotation is a realistic follow-the-sun rotation: a weekly catch-all
@@ -89,5 +92,27 @@ func BenchmarkNextChange(b *testing.B) {
 	t := time.Date(2026, 3, 11, 15, 0, 0, 0, time.UTC)
 	for b.Loop() {
 		NextChange(r, t)
+	}
+}
+
+// BenchmarkScheduleExampleYear is `baton schedule --days 365` for every
+// rotation of the example organisation at the repository root (loading
+// excluded).
+func BenchmarkScheduleExampleYear(b *testing.B) {
+	root, err := os.OpenRoot("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	repo, _ := schema.Load(b.Context(), root.FS())
+	if len(repo.Rotations) == 0 {
+		b.Fatal("the example organisation has no rotations")
+	}
+	from := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 0, 365)
+	for b.Loop() {
+		for _, r := range repo.Rotations {
+			Schedule(r, from, to)
+		}
 	}
 }
