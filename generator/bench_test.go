@@ -1,7 +1,15 @@
 package generator
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -81,10 +89,12 @@ Text.
 	return fsys
 }
 
-// BenchmarkBuild builds 10,000 incidents (half with postmortems) for each
-// audience: go test -bench Build -benchmem ./generator/
+// BenchmarkBuild builds 2,500, 5,000 and 10,000 incidents (half of them
+// with postmortems) for each audience:
+//
+//	go test -run '^$' -bench 'Build$' -benchmem ./generator/
 func BenchmarkBuild(b *testing.B) {
-	for _, n := range []int{2500, 10000} {
+	for _, n := range []int{2500, 5000, 10000} {
 		repo, _ := schema.Load(b.Context(), largeRepo(n))
 		if len(repo.Incidents) != n {
 			b.Fatalf("loaded %d incidents, want %d", len(repo.Incidents), n)
@@ -101,4 +111,98 @@ func BenchmarkBuild(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkBuildPeak measures what B/op cannot: the peak memory of a
+// process that loads n incidents and builds the public and then the
+// internal site, as `baton build` does twice. Each iteration runs that in a
+// fresh child process (this test binary, running TestBuildPeakChild) and
+// reports the child's peak resident set (VmHWM from /proc/self/status, the
+// whole process: test binary, repository and both builds), the peak of
+// runtime's heap-and-stacks memory, and the wall and CPU time of the two
+// builds together (on a shared machine the CPU time is the steadier
+// figure):
+//
+//	go test -run '^$' -bench BuildPeak -benchtime 3x ./generator/
+func BenchmarkBuildPeak(b *testing.B) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		b.Skip("needs /proc/self/status (Linux)")
+	}
+	for _, n := range []int{2500, 5000, 10000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			var hwm, sys, builds, cpu float64
+			for b.Loop() {
+				cmd := exec.CommandContext(b.Context(), os.Args[0], "-test.run", "^TestBuildPeakChild$", "-test.v")
+				cmd.Env = append(os.Environ(), "BATON_PEAK_CHILD="+strconv.Itoa(n))
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("child: %v\n%s", err, out)
+				}
+				m := map[string]float64{}
+				sc := bufio.NewScanner(bytes.NewReader(out))
+				for sc.Scan() {
+					if k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), "="); ok && strings.HasPrefix(k, "peak.") {
+						m[k], _ = strconv.ParseFloat(v, 64)
+					}
+				}
+				if m["peak.vmhwm_kb"] == 0 {
+					b.Fatalf("child reported no peak:\n%s", out)
+				}
+				hwm = max(hwm, m["peak.vmhwm_kb"]/1024)
+				sys = max(sys, m["peak.heap_sys_mb"])
+				builds += m["peak.builds_ms"]
+				cpu += m["peak.cpu_ms"]
+			}
+			b.ReportMetric(hwm, "peak-RSS-MB")
+			b.ReportMetric(sys, "heap-sys-MB")
+			b.ReportMetric(builds/float64(b.N), "builds-ms")
+			b.ReportMetric(cpu/float64(b.N), "builds-cpu-ms")
+		})
+	}
+}
+
+// TestBuildPeakChild is the child process of BenchmarkBuildPeak; it does
+// nothing unless BATON_PEAK_CHILD is set.
+func TestBuildPeakChild(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("BATON_PEAK_CHILD"))
+	if err != nil {
+		t.Skip("run by BenchmarkBuildPeak")
+	}
+	repo, _ := schema.Load(t.Context(), largeRepo(n))
+	if len(repo.Incidents) != n {
+		t.Fatalf("loaded %d incidents, want %d", len(repo.Incidents), n)
+	}
+	var heapSys uint64
+	sample := func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		heapSys = max(heapSys, ms.HeapSys+ms.StackSys)
+	}
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			t.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	start, cpuStart := time.Now(), cpu()
+	for _, a := range []Audience{Public, Internal} {
+		site, err := Build(t.Context(), repo, Options{Now: fixtureNow, Audience: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sample()
+		runtime.KeepAlive(site)
+	}
+	elapsed, cpuTime := time.Since(start), cpu()-cpuStart
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			fmt.Printf("peak.vmhwm_kb=%s\n", strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+		}
+	}
+	fmt.Printf("peak.heap_sys_mb=%.1f\npeak.builds_ms=%d\npeak.cpu_ms=%d\n", float64(heapSys)/(1<<20), elapsed.Milliseconds(), cpuTime.Milliseconds())
 }

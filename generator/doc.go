@@ -66,6 +66,18 @@
 // Service Outage"), under_maintenance → maintenance ("Service Under
 // Maintenance"), otherwise none ("All Systems Operational").
 //
+// # On call
+//
+// Internal builds have oncall/index.html: for each rotation (sorted by id)
+// the IMOC and shadows at Options.Now, the layer shift that produced the
+// IMOC, the overrides in effect, the next handoff, and the final schedule
+// over the next 14 days, with people by name and times in the site's
+// zone. Each rotation also gets oncall/<rotation-id>.ics, its final
+// schedule from 30 days before Now to 90 days after, written by
+// [oncall.WriteICal]: event UIDs are the rotation id and the start instant,
+// so a subscribed calendar updates events in place, and DTSTAMP is Now.
+// Public builds have neither the pages nor a link to them.
+//
 // # Links and determinism
 //
 // Every link between pages is relative (each page knows its depth), so the

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"net/url"
 	"path"
@@ -102,6 +101,9 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 	if err != nil {
 		return nil, err
 	}
+	if err := tpl.prepareViews(m); err != nil {
+		return nil, err
+	}
 
 	var jobs []job
 	add := func(p string, render func() ([]byte, error)) { jobs = append(jobs, job{path: p, render: render}) }
@@ -117,6 +119,12 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 		pageJob("incidents/"+v.ID+"/index.html", "incident.html", &page{Section: "incidents", Incident: v})
 		if v.Postmortem != nil {
 			pageJob("incidents/"+v.ID+"/postmortem/index.html", "postmortem.html", &page{Section: "incidents", Incident: v})
+		}
+	}
+	if m.Site.OnCall {
+		pageJob("oncall/index.html", "oncall.html", &page{Section: "oncall"})
+		for _, rv := range m.OnCall {
+			add(rv.Calendar, func() ([]byte, error) { return renderCalendar(repo, rv, m.Now) })
 		}
 	}
 	notFound := &page{Section: "404"}
@@ -217,60 +225,12 @@ type page struct {
 	Incident *incidentView
 }
 
-// itemData is what the "incident-item" template receives.
+// itemData is what the "incident-item" template receives. (Not an
+// embedded *incidentView: text/template finds promoted fields by a slow
+// reflective search, which made the history page cost ten times more.)
 type itemData struct {
-	Root string
-	*incidentView
-}
-
-type templateSet struct {
-	byName map[string]*template.Template
-}
-
-// parseTemplates parses every page template of templates.FS together with
-// layout.html. Times are shown in loc.
-func parseTemplates(loc *time.Location) (*templateSet, error) {
-	funcs := template.FuncMap{
-		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"statusText": statusText,
-		"statusIcon": statusIcon,
-		"impactText": impactText,
-		"join":       strings.Join,
-		"item":       func(p *page, v *incidentView) itemData { return itemData{p.Root, v} },
-		"when":       func(t time.Time) string { return formatTime(t, loc) },
-	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html")
-	if err != nil {
-		return nil, fmt.Errorf("parsing templates: %w", err)
-	}
-	names, err := fs.Glob(templates.FS, "*.html")
-	if err != nil {
-		return nil, err
-	}
-	ts := &templateSet{byName: map[string]*template.Template{}}
-	for _, name := range names {
-		if name == "layout.html" {
-			continue
-		}
-		t, err := template.Must(base.Clone()).ParseFS(templates.FS, name)
-		if err != nil {
-			return nil, fmt.Errorf("parsing templates: %w", err)
-		}
-		ts.byName[name] = t
-	}
-	return ts, nil
-}
-
-func (ts *templateSet) execute(name string, p *page) ([]byte, error) {
-	t := ts.byName[name]
-	if t == nil {
-		return nil, fmt.Errorf("no template %s", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	Root     string
+	Incident *incidentView
 }
 
 // copyAssets copies files of visible incident folders that rendered pages

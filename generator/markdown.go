@@ -46,7 +46,7 @@ func (m *markdown) render(src, rel string) (template.HTML, error) {
 	}
 	ctx := parser.NewContext(parser.WithIDs(&headingIDs{seen: map[string]bool{}}))
 	ctx.Set(relPrefixKey, rel)
-	var buf bytes.Buffer
+	var buf bufWriter
 	if err := m.md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
 		return "", err
 	}
@@ -54,6 +54,15 @@ func (m *markdown) render(src, rel string) (template.HTML, error) {
 	// link filter has checked every destination.
 	return template.HTML(buf.String()), nil
 }
+
+// bufWriter lets goldmark write straight into a bytes.Buffer; for any
+// other io.Writer it allocates a 4 KiB bufio.Writer per document.
+type bufWriter struct{ bytes.Buffer }
+
+func (*bufWriter) Buffered() int { return 0 }
+func (*bufWriter) Flush() error  { return nil }
+
+var _ util.BufWriter = (*bufWriter)(nil)
 
 // linkFilter is an AST transformer that keeps links and images only when
 // their destination is http, https, mailto or relative, and rebases

@@ -84,6 +84,9 @@ type model struct {
 	// Updated is the latest instant in the visible data (Now when there is
 	// none); it dates the feed and the API's page object.
 	Updated time.Time
+	// OnCall holds every rotation at Now, sorted by id (internal builds
+	// only).
+	OnCall []*rotationView
 }
 
 type siteInfo struct {
@@ -157,8 +160,21 @@ type incidentView struct {
 	Latest      *schema.Update
 	Postmortem  *postmortemView
 	Internal    *internalView // nil in public builds
+
+	// Display values computed once per build (see prepareViews): executing
+	// a template function costs far more than reading a field, and these
+	// are shown for every incident on several pages.
+	ImpactText              string
+	StartHTML, ResolvedHTML template.HTML // "" when the instant is not set
+	StatusHTML              template.HTML // the "istatus" fragment
+	Timeline                []updateView  // Updates for display, newest first
 	// sortKey orders incidents, newest first.
 	sortKey time.Time
+}
+
+type updateView struct {
+	StatusText, Message string
+	When                template.HTML
 }
 
 type componentImpact struct {
@@ -370,6 +386,10 @@ func deriveModel(repo *schema.Repo, o *Options, md *markdown) (*model, error) {
 	m.Updated = latestInstant(m.Incidents, o.Now)
 	deriveComponents(m, c, o.Now, loc)
 	deriveLists(m, o.Now, loc)
+	if internal {
+		m.Site.OnCall = true
+		m.OnCall = deriveOnCall(repo, o.Now)
+	}
 	return m, nil
 }
 

@@ -32,7 +32,8 @@ Statuspage-compatible api/v2/*.json files.
 
 --audience public (the default) shows only public incidents and never names a
 person; --audience internal shows everything (roles, narratives, internal
-incidents) and must not be published.
+incidents, and oncall/: who is the IMOC now, the handoffs of the next 14 days
+and an iCalendar file per rotation) and must not be published.
 
 The output folder is replaced atomically: a failed build leaves the previous
 site untouched. The same repository and --now give byte-identical output.

@@ -1,0 +1,211 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"io/fs"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/batonhq/baton/templates"
+)
+
+// templateSet holds the parsed page templates and the rendered page frame.
+//
+// Every page is layout.html around the page's "title" and "content"
+// templates, and the frame (head, navigation, footer) depends only on the
+// page's depth and section. Rendering it for each of thousands of pages
+// was most of the cost of a build, so execute renders the frame once per
+// (root, section), with markers where the title and the content go, and
+// for each page writes the frame's pieces around the page's own "title"
+// and "content". The result is byte-identical to executing "layout": the
+// markers sit in the same escaping contexts as the templates they stand for
+// (checked by the golden tests).
+type templateSet struct {
+	byName map[string]*template.Template
+	frame  *template.Template // layout with marker "title" and "content"
+
+	mu     sync.Mutex
+	frames map[frameKey]*frameParts
+	// fragments caches the "status" and "istatus" templates by value.
+	fragments sync.Map // fragmentKey → template.HTML
+	// bufs holds scratch buffers: a page is rendered into one and copied
+	// out at its exact size, so the site keeps no spare capacity.
+	bufs sync.Pool // *bytes.Buffer
+}
+
+type fragmentKey struct{ name, a, b string }
+
+type frameKey struct{ root, section string }
+
+// frameParts is the frame split at the title and the content.
+type frameParts struct {
+	once            sync.Once
+	head, mid, tail string
+	err             error
+}
+
+// Markers that stand for a page's title and content while the frame is
+// rendered. They contain nothing html/template escapes.
+const (
+	titleMarker   = "BATON-FRAME-TITLE-3d8f1a"
+	contentMarker = "BATON-FRAME-CONTENT-3d8f1a"
+)
+
+// parseTemplates parses every page template of templates.FS together with
+// layout.html. Times are shown in loc.
+func parseTemplates(loc *time.Location) (*templateSet, error) {
+	ts := &templateSet{byName: map[string]*template.Template{}, frames: map[frameKey]*frameParts{}}
+	funcs := template.FuncMap{
+		"statusText": statusText,
+		"statusIcon": statusIcon,
+		"impactText": impactText,
+		"join":       strings.Join,
+		"item":       func(p *page, v *incidentView) itemData { return itemData{p.Root, v} },
+		"timeTag":    func(t time.Time) template.HTML { return timeTag(t, loc) },
+		"statusTag": func(s string) (template.HTML, error) {
+			return ts.fragment(fragmentKey{"status", s, ""}, s)
+		},
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("parsing templates: %w", err)
+	}
+	names, err := fs.Glob(templates.FS, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templates.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("parsing templates: %w", err)
+		}
+		for _, part := range []string{"title", "content"} {
+			if t.Lookup(part) == nil {
+				return nil, fmt.Errorf("parsing templates: %s does not define %q", name, part)
+			}
+		}
+		ts.byName[name] = t
+	}
+	ts.frame, err = template.Must(base.Clone()).Parse(`{{define "title"}}` + titleMarker + `{{end}}{{define "content"}}` + contentMarker + `{{end}}`)
+	if err != nil {
+		return nil, fmt.Errorf("parsing templates: %w", err)
+	}
+	return ts, nil
+}
+
+// frameFor returns the frame of pages like p, rendering it on first use.
+func (ts *templateSet) frameFor(p *page) (*frameParts, error) {
+	k := frameKey{p.Root, p.Section}
+	ts.mu.Lock()
+	f := ts.frames[k]
+	if f == nil {
+		f = &frameParts{}
+		ts.frames[k] = f
+	}
+	ts.mu.Unlock()
+	f.once.Do(func() {
+		fp := *p
+		fp.Incident = nil
+		var buf strings.Builder
+		if f.err = ts.frame.ExecuteTemplate(&buf, "layout", &fp); f.err != nil {
+			return
+		}
+		s := buf.String()
+		head, rest, ok1 := strings.Cut(s, titleMarker)
+		mid, tail, ok2 := strings.Cut(rest, contentMarker)
+		if !ok1 || !ok2 || strings.Contains(tail, titleMarker) || strings.Contains(tail, contentMarker) || strings.Contains(mid, titleMarker) {
+			f.err = fmt.Errorf("layout.html must use the templates \"title\" and \"content\" exactly once each, in that order")
+			return
+		}
+		f.head, f.mid, f.tail = head, mid, tail
+	})
+	return f, f.err
+}
+
+// execute renders the page template name for p.
+func (ts *templateSet) execute(name string, p *page) ([]byte, error) {
+	t := ts.byName[name]
+	if t == nil {
+		return nil, fmt.Errorf("no template %s", name)
+	}
+	f, err := ts.frameFor(p)
+	if err != nil {
+		return nil, err
+	}
+	buf, _ := ts.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer ts.bufs.Put(buf)
+	buf.Reset()
+	buf.WriteString(f.head)
+	if err := t.ExecuteTemplate(buf, "title", p); err != nil {
+		return nil, err
+	}
+	buf.WriteString(f.mid)
+	if err := t.ExecuteTemplate(buf, "content", p); err != nil {
+		return nil, err
+	}
+	buf.WriteString(f.tail)
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// fragment renders the shared template k.name for data once per key.
+// Statuses have a handful of values, so thousands of pages share a few
+// renderings instead of executing the template (and its escapers) each time.
+func (ts *templateSet) fragment(k fragmentKey, data any) (template.HTML, error) {
+	if h, ok := ts.fragments.Load(k); ok {
+		return h.(template.HTML), nil
+	}
+	var buf strings.Builder
+	if err := ts.frame.ExecuteTemplate(&buf, k.name, data); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String()) // produced by html/template
+	ts.fragments.Store(k, h)
+	return h, nil
+}
+
+// timeTag is the markup of an instant: a <time> element with the instant
+// in RFC 3339 (UTC) for machines and formatTime's text for people, which
+// site.js may replace with the reader's local time. It is written here
+// rather than as a template because pages show tens of thousands of
+// instants and executing a template for each was a large part of a build.
+// Both strings are escaped, although neither can contain markup.
+func timeTag(t time.Time, loc *time.Location) template.HTML {
+	return template.HTML(`<time datetime="` + html.EscapeString(t.UTC().Format(time.RFC3339)) + `" data-local>` +
+		html.EscapeString(formatTime(t, loc)) + `</time>`)
+}
+
+// prepareViews computes the display values of every incident view (in
+// parallel): the impact in words, the status badge, and the instants as
+// <time> elements.
+func (ts *templateSet) prepareViews(m *model) error {
+	loc := m.Site.Loc
+	errs := make([]error, len(m.Incidents))
+	parallel(len(m.Incidents), func(i int) {
+		v := m.Incidents[i]
+		v.ImpactText = impactText(v.Impact)
+		if !v.Start.IsZero() {
+			v.StartHTML = timeTag(v.Start, loc)
+		}
+		if !v.Resolved.IsZero() {
+			v.ResolvedHTML = timeTag(v.Resolved, loc)
+		}
+		v.Timeline = make([]updateView, len(v.Updates))
+		for j, u := range v.Updates {
+			v.Timeline[j] = updateView{StatusText: statusText(u.Status), Message: u.Message, When: timeTag(u.At, loc)}
+		}
+		v.StatusHTML, errs[i] = ts.fragment(fragmentKey{"istatus", v.StatusClass, v.Status},
+			struct{ StatusClass, Status string }{v.StatusClass, v.Status})
+	})
+	return errors.Join(errs...)
+}
