@@ -1,0 +1,462 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/spf13/cobra"
+
+	"github.com/batonhq/baton/generator"
+	"github.com/batonhq/baton/schema"
+)
+
+// serveDebounce is how long serve waits after the last file change before
+// it rebuilds, so that an editor's burst of writes causes one build.
+const serveDebounce = 150 * time.Millisecond
+
+// eventsPath is the Server-Sent Events endpoint the injected script
+// listens on. Sites never contain it: the script is added only to
+// responses of baton serve.
+const eventsPath = "/_baton/events"
+
+type serveOptions struct {
+	*globals
+	addr     string
+	audience string
+}
+
+func newServeCmd(g *globals) *cobra.Command {
+	o := &serveOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Preview the site locally, rebuilding and reloading the browser on every change",
+		Long: `Serve builds the site in memory and serves it on --addr (127.0.0.1:8080 by
+default, so only this machine can see it). It watches the repository and
+rebuilds shortly after files change; open pages reload themselves.
+
+When the repository stops validating, pages show the problems on top of the
+last good build until they are fixed. Nothing is written to disk, and the
+reload script exists only in served pages, never in the output of baton
+build. Without --now every rebuild uses the current time.
+
+Stop it with Ctrl-C.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	f.StringVar(&o.audience, "audience", "public", "`AUDIENCE`: public or internal")
+	return cmd
+}
+
+func (o *serveOptions) run(ctx context.Context) error {
+	audience, err := generator.ParseAudience(o.audience)
+	if err != nil {
+		return usageErrorf("%v", err).withHint("use --audience public or --audience internal")
+	}
+	if _, err := o.Now(); err != nil {
+		return err
+	}
+	info, err := os.Stat(o.repoDir)
+	if err != nil || !info.IsDir() {
+		return failuref("cannot open repository %s: not a folder", o.repoDir).withHint("pass --repo DIR, the folder that holds baton.yaml")
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return failuref("cannot listen on %s: %v", o.addr, err).withHint("pick another port with --addr 127.0.0.1:PORT")
+	}
+	defer ln.Close()
+
+	url := "http://" + ln.Addr().String() + "/"
+	s := newSiteServer(o.globals, audience, url)
+	s.rebuild(ctx)
+	w, err := newRepoWatcher(o.repoDir)
+	if err != nil {
+		return failuref("watching %s: %w", o.repoDir, err)
+	}
+	defer w.close()
+
+	fmt.Fprintf(o.stdout, "serving the %s site of %s at %s (Ctrl-C to stop)\n", audience, o.repoDir, url)
+
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		w.run(ctx, serveDebounce, func() { s.rebuild(ctx) }, func(err error) {
+			fmt.Fprintf(o.stderr, "baton: warning: watching files: %v\n", err)
+		})
+	}()
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		return failuref("serving: %w", err)
+	}
+	s.shutdown() // ends the event streams, which would keep Shutdown waiting
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutCtx)
+	<-watchDone
+	if err != nil {
+		return failuref("stopping the server: %w", err)
+	}
+	fmt.Fprintln(o.stdout, "stopped")
+	return nil
+}
+
+// siteState is one build: the site, or the problems that prevented it.
+type siteState struct {
+	version int
+	site    *generator.Site // the last good site; nil before the first one
+	// problems are the validation errors (or the build failure) of the
+	// latest attempt; empty when the latest attempt produced site.
+	problems []string
+	// changed is closed when a newer state replaces this one.
+	changed chan struct{}
+}
+
+// siteServer serves the latest build from memory and tells open pages to
+// reload when a new one is ready.
+type siteServer struct {
+	g        *globals
+	audience generator.Audience
+	baseURL  string // where the site is served, for absolute links
+
+	mu     sync.Mutex
+	state  *siteState
+	closed chan struct{} // closed by shutdown
+}
+
+func newSiteServer(g *globals, audience generator.Audience, baseURL string) *siteServer {
+	return &siteServer{g: g, audience: audience, baseURL: baseURL, state: &siteState{changed: make(chan struct{})}, closed: make(chan struct{})}
+}
+
+func (s *siteServer) current() *siteState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state
+}
+
+func (s *siteServer) shutdown() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case <-s.closed:
+	default:
+		close(s.closed)
+	}
+}
+
+// rebuild loads, validates and builds the repository, and publishes the
+// result: a new site, or the problems on top of the last good site. It
+// reports what happened on stdout or stderr.
+func (s *siteServer) rebuild(ctx context.Context) {
+	start := s.g.env.now()
+	site, problems := s.build(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	s.mu.Lock()
+	old := s.state
+	next := &siteState{version: old.version + 1, site: site, problems: problems, changed: make(chan struct{})}
+	if site == nil {
+		next.site = old.site
+	}
+	s.state = next
+	close(old.changed)
+	s.mu.Unlock()
+	if len(problems) > 0 {
+		serving := "serving the last good build"
+		if next.site == nil {
+			serving = "pages show the problems until they are fixed"
+		}
+		fmt.Fprintf(s.g.stderr, "baton: error: not built (%s); %s\n", plural(len(problems), "problem"), serving)
+		for _, p := range problems {
+			fmt.Fprintf(s.g.stderr, "  %s\n", p)
+		}
+		return
+	}
+	fmt.Fprintf(s.g.stdout, "built %s and %s in %s\n", plural(site.Pages, "page"), plural(site.Incidents, "incident"),
+		s.g.env.now().Sub(start).Round(time.Millisecond))
+}
+
+func (s *siteServer) build(ctx context.Context) (*generator.Site, []string) {
+	repo, problems, now, err := checkRepo(ctx, s.g)
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
+	if problems.HasErrors() {
+		var out []string
+		for _, p := range problems {
+			if p.Level == schema.Error {
+				out = append(out, p.String())
+			}
+		}
+		return nil, out
+	}
+	root, err := os.OpenRoot(s.g.repoDir)
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
+	defer root.Close()
+	site, err := generator.Build(ctx, repo, generator.Options{Now: now, Audience: s.audience, BaseURL: s.baseURL, Assets: root.FS()})
+	if err != nil {
+		return nil, []string{"building the site: " + err.Error()}
+	}
+	return site, nil
+}
+
+// ServeHTTP serves the files of the current site. "/dir/" serves
+// dir/index.html; a missing file gets the site's 404.html with status 404.
+// HTML responses get the reload script and, while the repository has
+// problems, a panel listing them.
+func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	st := s.current()
+	if r.URL.Path == eventsPath {
+		s.serveEvents(w, r, st)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if st.site == nil {
+		s.writeHTML(w, http.StatusInternalServerError, errorPage(st.problems), st)
+		return
+	}
+	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+	if name == "" || strings.HasSuffix(r.URL.Path, "/") {
+		name = path.Join(name, "index.html")
+	}
+	data, ok := st.site.Files[name]
+	if !ok {
+		if _, isDir := st.site.Files[name+"/index.html"]; isDir {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		s.writeHTML(w, http.StatusNotFound, st.site.Files["404.html"], st)
+		return
+	}
+	if strings.HasSuffix(name, ".html") {
+		s.writeHTML(w, http.StatusOK, data, st)
+		return
+	}
+	w.Header().Set("Content-Type", contentType(name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// contentType is the media type of a site file.
+func contentType(name string) string {
+	switch path.Ext(name) {
+	case ".ics":
+		return "text/calendar; charset=utf-8"
+	case ".xml":
+		return "application/atom+xml; charset=utf-8"
+	case ".json":
+		return "application/json; charset=utf-8"
+	}
+	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// writeHTML writes page with the reload script (and the problems panel)
+// inserted before </body>.
+func (s *siteServer) writeHTML(w http.ResponseWriter, code int, page []byte, st *siteState) {
+	var extra bytes.Buffer
+	if len(st.problems) > 0 && st.site != nil {
+		problemsPanel.Execute(&extra, st.problems)
+	}
+	fmt.Fprintf(&extra, reloadScript, st.version)
+	out := page
+	if i := bytes.LastIndex(page, []byte("</body>")); i >= 0 {
+		out = make([]byte, 0, len(page)+extra.Len())
+		out = append(append(append(out, page[:i]...), extra.Bytes()...), page[i:]...)
+	} else {
+		out = append(bytes.Clone(page), extra.Bytes()...)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(code)
+	w.Write(out)
+}
+
+// serveEvents streams Server-Sent Events: the current build version at
+// once, then one "reload" event per new build. The page's script reloads
+// when the version differs from the one it was served with.
+func (s *siteServer) serveEvents(w http.ResponseWriter, r *http.Request, st *siteState) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	for {
+		fmt.Fprintf(w, "retry: 1000\nevent: version\ndata: %d\n\n", st.version)
+		fl.Flush()
+		select {
+		case <-st.changed:
+			st = s.current()
+		case <-r.Context().Done():
+			return
+		case <-s.closed:
+			return
+		}
+	}
+}
+
+// reloadScript is added to every served HTML page (never to built sites).
+// %d is the build the page belongs to.
+const reloadScript = `<script>/* baton serve: reload when the site is rebuilt */
+(function () {
+  var served = "%d";
+  if (!window.EventSource) return;
+  var es = new EventSource("/_baton/events");
+  es.addEventListener("version", function (e) {
+    if (e.data !== served) { es.close(); location.reload(); }
+  });
+})();
+</script>
+`
+
+var problemsPanel = template.Must(template.New("problems").Parse(`<aside role="alert" style="position:fixed;inset:auto 1rem 1rem 1rem;max-height:50vh;overflow:auto;z-index:10;background:#fff1f0;color:#5c0011;border:2px solid #cf222e;border-radius:6px;padding:.5rem 1rem;font:14px/1.4 ui-monospace,monospace">
+<p><strong>baton serve: the repository has problems; showing the last good build.</strong></p>
+<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>
+</aside>
+`))
+
+var errorTemplate = template.Must(template.New("error").Parse(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Problems · baton serve</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}li{font-family:ui-monospace,monospace;white-space:pre-wrap;margin:.5rem 0}</style>
+</head>
+<body>
+<h1>The site cannot be built</h1>
+<p>Fix these problems and save; this page reloads by itself.</p>
+<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>
+</body>
+</html>
+`))
+
+// errorPage lists the problems that stop the first build.
+func errorPage(problems []string) []byte {
+	var buf bytes.Buffer
+	errorTemplate.Execute(&buf, problems)
+	return buf.Bytes()
+}
+
+// repoWatcher watches a folder tree, adding folders as they appear.
+type repoWatcher struct {
+	root string
+	w    *fsnotify.Watcher
+}
+
+func newRepoWatcher(root string) (*repoWatcher, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	rw := &repoWatcher{root: root, w: w}
+	if err := rw.addTree(root); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return rw, nil
+}
+
+func (rw *repoWatcher) close() { rw.w.Close() }
+
+// ignored reports folders that never hold repository content: version
+// control data and hidden folders (editors' and tools' state).
+func ignored(name string) bool {
+	return strings.HasPrefix(name, ".") || name == "node_modules"
+}
+
+// addTree watches dir and every folder below it.
+func (rw *repoWatcher) addTree(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			return nil // it vanished meanwhile
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if p != dir && ignored(d.Name()) {
+			return filepath.SkipDir
+		}
+		if err := rw.w.Add(p); err != nil && p == dir {
+			return err
+		}
+		return nil
+	})
+}
+
+// run calls rebuild once changes have been quiet for debounce, until ctx
+// ends. New folders are watched (with everything already inside them).
+func (rw *repoWatcher) run(ctx context.Context, debounce time.Duration, rebuild func(), warn func(error)) {
+	timer := time.NewTimer(debounce)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-rw.w.Events:
+			if !ok {
+				return
+			}
+			if ev.Has(fsnotify.Create) {
+				if info, err := os.Lstat(ev.Name); err == nil && info.IsDir() && !ignored(filepath.Base(ev.Name)) {
+					if err := rw.addTree(ev.Name); err != nil {
+						warn(err)
+					}
+				}
+			}
+			if ev.Has(fsnotify.Chmod) && !ev.Has(fsnotify.Write) {
+				continue
+			}
+			timer.Reset(debounce)
+		case err, ok := <-rw.w.Errors:
+			if !ok {
+				return
+			}
+			if !errors.Is(err, fsnotify.ErrEventOverflow) {
+				warn(err)
+			}
+			timer.Reset(debounce) // after an overflow, changes were missed: rebuild
+		case <-timer.C:
+			rebuild()
+		}
+	}
+}
