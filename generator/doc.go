@@ -1,7 +1,7 @@
 // Package generator renders an incidents repository as a static site
 // (SPEC S9): the status page, the incident history, one page per incident
 // and postmortem, an Atom feed, a Statuspage-compatible JSON API and, for
-// the internal audience, on-call pages.
+// the internal audience, on-call and metrics pages.
 //
 // It is for turning an already loaded [schema.Repo] into files: [Build]
 // derives a view model (component status, daily history, availability,
@@ -77,6 +77,21 @@
 // [oncall.WriteICal]: event UIDs are the rotation id and the start instant,
 // so a subscribed calendar updates events in place, and DTSTAMP is Now.
 // Public builds have neither the pages nor a link to them.
+//
+// # Metrics
+//
+// Internal builds also have metrics/index.html (SPEC S10): the
+// [metrics.Report] that [metrics.Compute] derives as of Options.Now over
+// its default window (twelve calendar months in the site's zone, the
+// current one included), drawn as the inline SVG charts of
+// [metrics.Charts], each in a <figure> with its data table as a text
+// alternative, and followed by tables of every figure: time to detect, acknowledge, mitigate and resolve by
+// severity and by month (mean, median, 90th percentile, and how many
+// incidents were skipped), postmortems, action items by owner, the overdue
+// postmortems and action items, IMOC load and the trainees' shadowing
+// record. Every definition is in package metrics; this package only lays
+// the report out. The report names people, so public builds have neither
+// the page nor a link to it.
 //
 // # Links and determinism
 //

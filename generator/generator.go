@@ -127,6 +127,9 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 			add(rv.Calendar, func() ([]byte, error) { return renderCalendar(repo, rv, m.Now) })
 		}
 	}
+	if m.Site.Metrics {
+		pageJob("metrics/index.html", "metrics.html", &page{Section: "metrics"})
+	}
 	notFound := &page{Section: "404"}
 	pageJob("404.html", "404.html", notFound)
 	notFound.Root = rootFor404(m.Site.BaseURL)

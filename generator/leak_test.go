@@ -186,7 +186,8 @@ var mkrRE = regexp.MustCompile(`(?i).{0,40}mkr.{0,40}`)
 
 // TestPublicBuildLeaksNothing builds the marker repository for both
 // audiences. The internal build must show the markers (or the test proves
-// nothing); the public build must contain none of them, in any file.
+// nothing); the public build must contain none of them, in any file, and
+// has no metrics page nor a link to one.
 func TestPublicBuildLeaksNothing(t *testing.T) {
 	fsys := markerRepo()
 	repo, problems := schema.Load(t.Context(), fsys)
@@ -214,6 +215,10 @@ func TestPublicBuildLeaksNothing(t *testing.T) {
 			t.Errorf("internal build does not show the instant %s", s)
 		}
 	}
+	// The metrics page names people: internal only (SPEC S9).
+	if m := internal.Files["metrics/index.html"]; !bytes.Contains(m, []byte("MKR-NAME-IMOC")) || !bytes.Contains(m, []byte("MKR-NAME-SHADOW")) {
+		t.Error("internal metrics/index.html does not name the IMOC and the trainee; the test below would prove nothing")
+	}
 
 	opts.Audience = Public
 	public, err := Build(t.Context(), repo, opts)
@@ -224,10 +229,13 @@ func TestPublicBuildLeaksNothing(t *testing.T) {
 		t.Fatal("public build lacks the public incident")
 	}
 	for _, p := range public.Paths() {
-		if strings.Contains(strings.ToLower(p), "mkr") {
+		if strings.Contains(strings.ToLower(p), "mkr") || strings.HasPrefix(p, "metrics/") {
 			t.Errorf("public build has the file %s", p)
 		}
 		data := public.Files[p]
+		if bytes.Contains(data, []byte("metrics/")) {
+			t.Errorf("public %s links to the metrics page", p)
+		}
 		for _, m := range mkrRE.FindAll(data, -1) {
 			t.Errorf("%s leaks: %q", p, m)
 		}

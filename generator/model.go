@@ -87,6 +87,9 @@ type model struct {
 	// OnCall holds every rotation at Now, sorted by id (internal builds
 	// only).
 	OnCall []*rotationView
+	// Metrics is the report of package metrics as of Now (internal builds
+	// only).
+	Metrics *metricsView
 }
 
 type siteInfo struct {
@@ -94,10 +97,11 @@ type siteInfo struct {
 	// BaseURL is absolute and ends with "/", or is empty.
 	BaseURL string
 	// Zone names the time zone pages use.
-	Zone   string
-	Loc    *time.Location
-	OnCall bool
-	Built  time.Time
+	Zone string
+	Loc  *time.Location
+	// OnCall and Metrics link the internal pages from the navigation.
+	OnCall, Metrics bool
+	Built           time.Time
 }
 
 type overall struct {
@@ -389,6 +393,11 @@ func deriveModel(repo *schema.Repo, o *Options, md *markdown) (*model, error) {
 	if internal {
 		m.Site.OnCall = true
 		m.OnCall = deriveOnCall(repo, o.Now)
+		mv, err := deriveMetrics(repo, o.Now)
+		if err != nil {
+			return nil, err
+		}
+		m.Site.Metrics, m.Metrics = true, mv
 	}
 	return m, nil
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/batonhq/baton/metrics"
 	"github.com/batonhq/baton/templates"
 )
 
@@ -67,6 +68,8 @@ func parseTemplates(loc *time.Location) (*templateSet, error) {
 		"join":       strings.Join,
 		"item":       func(p *page, v *incidentView) itemData { return itemData{p.Root, v} },
 		"timeTag":    func(t time.Time) template.HTML { return timeTag(t, loc) },
+		"duration":   metrics.FormatDuration,
+		"hours":      metrics.FormatHours,
 		"statusTag": func(s string) (template.HTML, error) {
 			return ts.fragment(fragmentKey{"status", s, ""}, s)
 		},

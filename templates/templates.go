@@ -7,14 +7,16 @@
 // each page file defines "content" and "title" and is parsed together with
 // layout.html. The frame must use "title" and then "content" exactly once:
 // the generator renders it once per folder depth and section and fills in
-// each page's title and content. oncall.html is rendered for the internal
-// audience only. Files under assets/ are copied to the site unchanged.
+// each page's title and content. oncall.html and metrics.html are
+// rendered for the internal audience only. Files under assets/ are copied
+// to the site unchanged.
 //
 // Besides html/template's built-ins, templates call timeTag (a <time>
 // element for an instant, in the site's zone), statusTag (the "status"
 // fragment, rendered once per value), statusText, statusIcon, impactText,
-// join and item. Incident views also carry precomputed display values
-// (ImpactText, StatusHTML — the "istatus" fragment —, StartHTML,
+// join, item, duration and hours (metrics.FormatDuration and
+// metrics.FormatHours). Incident views also carry precomputed display
+// values (ImpactText, StatusHTML — the "istatus" fragment —, StartHTML,
 // ResolvedHTML, Timeline); see package generator.
 package templates
 
