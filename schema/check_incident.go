@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -175,7 +176,7 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 		}
 		if u.Message == "" {
 			r.errorf(u.Pos, "incident/missing-field", "write what customers need to know", "update %d has no message", i+1)
-		} else if loc := markdownRE.FindStringIndex(u.Message); loc != nil {
+		} else if loc := findMarkup(u.Message); loc != nil {
 			r.errorf(u.PosOf("message"), "incident/markup-in-update", "status updates are plain text; remove Markdown and HTML", "update message contains markup %q", truncate(u.Message[loc[0]:loc[1]], 30))
 		}
 		if i > 0 && !u.At.IsZero() && !in.Updates[i-1].At.IsZero() && u.At.Before(in.Updates[i-1].At) {
@@ -192,6 +193,17 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 			r.warnf(in.PosOf("severity"), "incident/under-leveled", fmt.Sprintf("raise severity to %s, or lower the recorded impact (%s)", c.Severities[sug].ID, why), "under-leveled: impact suggests %s", c.Severities[sug].ID)
 		}
 	}
+}
+
+// findMarkup returns the position of the first Markdown or HTML construct
+// in a status update message, or nil. Most messages have none of the
+// characters markup needs, so they skip the regular expression.
+func findMarkup(msg string) []int {
+	t := strings.TrimLeft(msg, " \t\n\f\r") // RE2's \s
+	if !strings.ContainsAny(msg, "*_`[<#!") && !strings.HasPrefix(t, "- ") && !strings.HasPrefix(t, "+ ") {
+		return nil
+	}
+	return markdownRE.FindStringIndex(msg)
 }
 
 func severityList(c *Config) []string {

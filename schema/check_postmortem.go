@@ -29,6 +29,9 @@ func headings(body string, firstLine, level int) []Heading {
 			fence = t[:3]
 			continue
 		}
+		if !strings.HasPrefix(t, "#") || len(line)-len(t) > 3 {
+			continue
+		}
 		if m := atxHeadingRE.FindStringSubmatch(line); m != nil && len(m[1]) == level {
 			hs = append(hs, Heading{Text: strings.TrimSpace(m[2]), Line: firstLine + i})
 		}

@@ -53,3 +53,17 @@ func FuzzParseRotation(f *testing.F) {
 	f.Add([]byte("layers: [{rotation: {every: 0h}}, {rotation: {every: 1mo, anchor: 2025-01-31T00:00}}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, data, ParseRotation) })
 }
+
+// FuzzFindMarkup checks that the prefilter in findMarkup never hides markup
+// that the regular expression finds.
+func FuzzFindMarkup(f *testing.F) {
+	for _, s := range []string{"We are investigating.", "**bold**", " - item", "+ x", "a [b](c)", "<b>", "# h", "!["} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := findMarkup(s), markdownRE.FindStringIndex(s)
+		if (got == nil) != (want == nil) || (got != nil && (got[0] != want[0] || got[1] != want[1])) {
+			t.Fatalf("findMarkup(%q) = %v, regexp says %v", s, got, want)
+		}
+	})
+}
