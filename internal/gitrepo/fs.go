@@ -24,19 +24,28 @@ func (r *Repo) FS(ctx context.Context, rev string) (fs.FS, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	c, t, err := r.commitTree(rev)
+	if err != nil {
+		return nil, err
+	}
+	return &treeFS{r: r, root: t, when: c.Committer.When}, nil
+}
+
+// commitTree returns the commit a revision names and its tree.
+func (r *Repo) commitTree(rev string) (*object.Commit, *object.Tree, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
-		return nil, fmt.Errorf("resolving %s: %w", rev, err)
+		return nil, nil, fmt.Errorf("resolving %s: %w", rev, err)
 	}
 	c, err := r.repo.CommitObject(*h)
 	if err != nil {
-		return nil, fmt.Errorf("reading commit %s: %w", rev, err)
+		return nil, nil, fmt.Errorf("reading commit %s: %w", rev, err)
 	}
 	t, err := c.Tree()
 	if err != nil {
-		return nil, fmt.Errorf("reading the tree of %s: %w", rev, err)
+		return nil, nil, fmt.Errorf("reading the tree of %s: %w", rev, err)
 	}
-	return &treeFS{r: r, root: t, when: c.Committer.When}, nil
+	return c, t, nil
 }
 
 // treeFS is a git tree as an fs.FS. It is safe for concurrent use (the

@@ -340,17 +340,11 @@ func (r *Repo) Push(ctx context.Context, remote, branch string, force bool) erro
 func (r *Repo) ChangedFiles(ctx context.Context, from, to string) ([]string, error) {
 	trees := make([]*object.Tree, 2)
 	for i, rev := range []string{from, to} {
-		h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+		_, t, err := r.commitTree(rev)
 		if err != nil {
-			return nil, fmt.Errorf("resolving %s: %w", rev, err)
+			return nil, err
 		}
-		c, err := r.repo.CommitObject(*h)
-		if err != nil {
-			return nil, fmt.Errorf("reading commit %s: %w", rev, err)
-		}
-		if trees[i], err = c.Tree(); err != nil {
-			return nil, fmt.Errorf("reading the tree of %s: %w", rev, err)
-		}
+		trees[i] = t
 	}
 	changes, err := object.DiffTreeWithOptions(ctx, trees[0], trees[1], &object.DiffTreeOptions{})
 	if err != nil {
