@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/url"
 	"path"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton/schema"
@@ -93,15 +95,12 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 		}
 	}
 	md := newMarkdown()
-	m, err := deriveModel(repo, &opts, md)
+	tpl, err := parseTemplates(siteLocation(repo.Config))
 	if err != nil {
 		return nil, err
 	}
-	tpl, err := parseTemplates(m.Site.Loc)
+	m, err := deriveModel(repo, &opts, tpl)
 	if err != nil {
-		return nil, err
-	}
-	if err := tpl.prepareViews(m); err != nil {
 		return nil, err
 	}
 
@@ -114,11 +113,38 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 	}
 
 	pageJob("index.html", "index.html", &page{Section: "status"})
+	// The history is the largest page by far: it goes first (see runJobs).
 	pageJob("incidents/index.html", "incidents.html", &page{Section: "incidents"})
+	jobs[len(jobs)-1].first = true
 	for _, v := range m.Incidents {
-		pageJob("incidents/"+v.ID+"/index.html", "incident.html", &page{Section: "incidents", Incident: v})
+		// Markdown is rendered by the job of the page that shows it, so
+		// it runs in parallel with every other page and is dropped as soon
+		// as the page is written.
+		p := "incidents/" + v.ID + "/index.html"
+		data := &page{Section: "incidents", Incident: v, Root: rootFor(p), Site: m.Site, M: m, Internal: m.Internal}
+		add(p, func() ([]byte, error) {
+			if m.Internal {
+				narrative, err := md.render(v.src.Body, "")
+				if err != nil {
+					return nil, fmt.Errorf("rendering the narrative of %s: %w", v.ID, err)
+				}
+				data.Narrative = narrative
+				defer func() { data.Narrative = "" }()
+			}
+			return tpl.execute("incident.html", data)
+		})
 		if v.Postmortem != nil {
-			pageJob("incidents/"+v.ID+"/postmortem/index.html", "postmortem.html", &page{Section: "incidents", Incident: v})
+			p := "incidents/" + v.ID + "/postmortem/index.html"
+			data := &page{Section: "incidents", Incident: v, Root: rootFor(p), Site: m.Site, M: m, Internal: m.Internal}
+			add(p, func() ([]byte, error) {
+				body, err := md.render(v.src.Postmortem.Body, "../")
+				if err != nil {
+					return nil, fmt.Errorf("rendering the postmortem of %s: %w", v.ID, err)
+				}
+				data.Body = body
+				defer func() { data.Body = "" }()
+				return tpl.execute("postmortem.html", data)
+			})
 		}
 	}
 	if m.Site.OnCall {
@@ -167,35 +193,40 @@ type job struct {
 	path   string
 	render func() ([]byte, error)
 	out    []byte
+	// first jobs start before the others: a long job started last would
+	// leave the other workers idle at the end.
+	first bool
 }
 
-// runJobs renders jobs on up to GOMAXPROCS goroutines. Each job writes only
-// its own slot, so the result is independent of scheduling. The first
-// error (in job order) wins.
+// runJobs renders jobs on up to GOMAXPROCS goroutines, the jobs marked
+// first before the others, each worker taking the next job as soon as it
+// is free. Each job writes only its own slot, so the result is independent
+// of scheduling. The first error (in job order) wins.
 func runJobs(ctx context.Context, jobs []job) error {
-	errs := make([]error, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(jobs))) {
-		wg.Go(func() {
-			for i := range next {
-				out, err := jobs[i].render()
-				if err != nil {
-					errs[i] = fmt.Errorf("rendering %s: %w", jobs[i].path, err)
-					continue
-				}
-				jobs[i].out = out
-			}
-		})
+	order := make([]int, 0, len(jobs))
+	for i := range jobs {
+		if jobs[i].first {
+			order = append(order, i)
+		}
 	}
 	for i := range jobs {
-		if ctx.Err() != nil {
-			break
+		if !jobs[i].first {
+			order = append(order, i)
 		}
-		next <- i
 	}
-	close(next)
-	wg.Wait()
+	errs := make([]error, len(jobs))
+	parallel(len(order), func(k int) {
+		if ctx.Err() != nil {
+			return
+		}
+		i := order[k]
+		out, err := jobs[i].render()
+		if err != nil {
+			errs[i] = fmt.Errorf("rendering %s: %w", jobs[i].path, err)
+			return
+		}
+		jobs[i].out = out
+	})
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -226,6 +257,9 @@ type page struct {
 	M        *model
 	Internal bool
 	Incident *incidentView
+	// Narrative (internal incident pages) and Body (postmortem pages) are
+	// the page's rendered Markdown.
+	Narrative, Body template.HTML
 }
 
 // itemData is what the "incident-item" template receives. (Not an
@@ -262,20 +296,29 @@ func copyAssets(site *Site, m *model, fsys fs.FS) error {
 	return nil
 }
 
-// parallel calls f(0) … f(n-1) on up to GOMAXPROCS goroutines.
+// parallel calls f(0) … f(n-1) on up to GOMAXPROCS goroutines, in order
+// of i: each goroutine takes the next index as soon as it is free.
 func parallel(n int, f func(i int)) {
-	next := make(chan int)
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
 		wg.Go(func() {
-			for i := range next {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
 				f(i)
 			}
 		})
 	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
+}
+
+// siteLocation is the time zone pages show times in.
+func siteLocation(c *schema.Config) *time.Location {
+	if c.Location == nil {
+		return time.UTC
+	}
+	return c.Location
 }

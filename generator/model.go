@@ -2,11 +2,13 @@ package generator
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"html/template"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/batonhq/baton/schema"
@@ -165,12 +167,14 @@ type incidentView struct {
 	Postmortem  *postmortemView
 	Internal    *internalView // nil in public builds
 
-	// Display values computed once per build (see prepareViews): executing
+	// Display values computed once per build (see prepareView): executing
 	// a template function costs far more than reading a field, and these
 	// are shown for every incident on several pages.
 	ImpactText              string
 	StartHTML, ResolvedHTML template.HTML // "" when the instant is not set
 	StatusHTML              template.HTML // the "istatus" fragment
+	MetaHTML                template.HTML // the "incident-meta" fragment
+	ComponentsHTML          template.HTML // Components as "component-impact" rows
 	Timeline                []updateView  // Updates for display, newest first
 	// sortKey orders incidents, newest first.
 	sortKey time.Time
@@ -191,40 +195,42 @@ type internalView struct {
 	Rotation   string
 	IMOC       string
 	Owner      string
-	Shadows    []string
-	Responders []string
-	Times      []namedTime
-	Tags       []string
-	Narrative  template.HTML
+	// Roles is the "fact" rows of Severity to Owner (see prepareView).
+	Roles template.HTML
+	// Shadows, Responders and Tags are joined with ", ".
+	Shadows, Responders, Tags string
+	Times                     []namedTime
 }
 
 type namedTime struct {
 	Name string
 	At   time.Time
+	When template.HTML // At as a <time> element
 }
 
 type postmortemView struct {
 	Status, Visibility string
 	Summary            string
-	Body               template.HTML
 	ActionItems        []actionItem
 	Authors, Reviewers []string
-	ApprovedBy         string
-	ApprovedAt         time.Time
+	// People is the "fact" rows of Authors and Reviewers (see
+	// prepareView).
+	People       template.HTML
+	ApprovedBy   string
+	ApprovedAt   time.Time
+	ApprovedHTML template.HTML // ApprovedAt as a <time> element, "" when zero
 }
 
 type actionItem struct {
 	ID, Title, Type, Priority, Owner, Due, Status, Link string
 }
 
-// deriveModel computes the view model. md renders Markdown; it is only
-// called for content the audience may see.
-func deriveModel(repo *schema.Repo, o *Options, md *markdown) (*model, error) {
+// deriveModel computes the view model, with the display values of ts. It
+// renders no Markdown: the page jobs do, and only for the pages the
+// audience may see.
+func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error) {
 	c := repo.Config
-	loc := c.Location
-	if loc == nil {
-		loc = time.UTC
-	}
+	loc := siteLocation(c)
 	base := o.BaseURL
 	if base == "" {
 		base = c.Site.BaseURL
@@ -241,148 +247,37 @@ func deriveModel(repo *schema.Repo, o *Options, md *markdown) (*model, error) {
 		Now: o.Now, Internal: internal, Days: historyDays,
 	}
 
-	people := func(hs []string) []string {
-		out := make([]string, 0, len(hs))
-		for _, h := range hs {
-			out = append(out, personLabel(repo, h))
-		}
-		return out
+	// The on-call and metrics views read only the repository: derive them
+	// while the incident views are built.
+	var (
+		onCall     []*rotationView
+		mv         *metricsView
+		metricsErr error
+		side       sync.WaitGroup
+	)
+	if internal {
+		side.Go(func() {
+			onCall = deriveOnCall(repo, o.Now)
+			mv, metricsErr = deriveMetrics(repo, o.Now)
+		})
 	}
 
-	// Markdown is the costly part: render it in parallel first.
-	type rendered struct {
-		narrative, postmortem template.HTML
-		err                   error
-	}
-	renders := make([]rendered, len(repo.Incidents))
+	views := make([]*incidentView, len(repo.Incidents))
+	errs := make([]error, len(repo.Incidents))
 	parallel(len(repo.Incidents), func(i int) {
-		in, r := repo.Incidents[i], &renders[i]
+		in := repo.Incidents[i]
 		if !internal && !in.IsPublic() {
 			return
 		}
-		if pm := in.Postmortem; pm != nil && (internal || pm.IsPublic()) {
-			if r.postmortem, r.err = md.render(pm.Body, "../"); r.err != nil {
-				r.err = fmt.Errorf("rendering the postmortem of %s: %w", in.ID, r.err)
-				return
-			}
-		}
-		if internal {
-			if r.narrative, r.err = md.render(in.Body, ""); r.err != nil {
-				r.err = fmt.Errorf("rendering the narrative of %s: %w", in.ID, r.err)
-			}
-		}
+		v := newIncidentView(repo, in, o.Now, internal)
+		errs[i] = ts.prepareView(v, loc)
+		views[i] = v
 	})
-
-	for i, in := range repo.Incidents {
-		if !internal && !in.IsPublic() {
-			continue
-		}
-		if err := renders[i].err; err != nil {
-			return nil, err
-		}
-		v := &incidentView{
-			src: in, ID: in.ID, Title: in.Title,
-			Link:        "incidents/" + in.ID + "/index.html",
-			Maintenance: in.IsMaintenance(),
-			Status:      in.Status,
-			Window:      in.Scheduled,
-			Resolved:    in.Resolved,
-		}
-		v.Start = incidentStart(in)
-		switch {
-		case v.Maintenance:
-			v.Impact = "maintenance"
-		default:
-			_, rank := c.Severity(in.Severity)
-			if rank < 0 {
-				rank = math.MaxInt
-			}
-			v.Impact = severityImpact(rank)
-		}
-		switch {
-		case in.IsResolved():
-			v.StatusClass = "resolved"
-		case v.Maintenance:
-			v.StatusClass = schema.ImpactMaintenance
-		default:
-			v.StatusClass = "active"
-		}
-		end := in.Resolved
-		if end.IsZero() || end.After(o.Now) {
-			end = o.Now
-			v.Ongoing = !in.IsResolved() && !v.Maintenance
-		}
-		if !v.Start.IsZero() && !end.Before(v.Start) && !(v.Maintenance && !in.IsResolved()) {
-			v.Duration = formatDuration(end.Sub(v.Start))
-		}
-		for _, ci := range in.Components {
-			name := ci.ID
-			if comp := c.Component(ci.ID); comp != nil {
-				name = comp.Name
-			}
-			v.Components = append(v.Components, componentImpact{ID: ci.ID, Name: name, Impact: ci.Impact})
-		}
-		v.Updates = slices.Clone(in.Updates)
-		slices.Reverse(v.Updates)
-		if len(v.Updates) > 0 {
-			v.Latest = &v.Updates[0]
-		}
-		v.sortKey = cmp.Or(v.Start, in.Declared)
-		if v.Maintenance && in.Scheduled != nil {
-			v.sortKey = in.Scheduled.From
-		}
-
-		if pm := in.Postmortem; pm != nil && (internal || pm.IsPublic()) {
-			pv := &postmortemView{Status: pm.Status, Visibility: pm.Visibility, Summary: pm.Summary}
-			pv.Body = renders[i].postmortem
-			for _, ai := range pm.ActionItems {
-				item := actionItem{Title: ai.Title}
-				if internal {
-					item = actionItem{ID: ai.ID, Title: ai.Title, Type: ai.Type, Priority: ai.Priority,
-						Owner: personLabel(repo, ai.Owner), Status: ai.Status, Link: ai.Link}
-					if !ai.Due.IsZero() {
-						item.Due = ai.Due.String()
-					}
-				}
-				pv.ActionItems = append(pv.ActionItems, item)
-			}
-			if internal {
-				pv.Authors, pv.Reviewers = people(pm.Authors), people(pm.Reviewers)
-				if a := pm.Approved; a != nil && a.By != "" {
-					pv.ApprovedBy, pv.ApprovedAt = personLabel(repo, a.By), a.At
-				}
-			}
-			v.Postmortem = pv
-		}
-
-		if internal {
-			iv := &internalView{
-				Visibility: in.Visibility, Rotation: in.RotationID(c),
-				Shadows: people(in.Shadows), Responders: people(in.Responders),
-				Tags: in.Tags,
-			}
-			if in.Severity != "" {
-				iv.Severity = in.Severity
-				if s, _ := c.Severity(in.Severity); s != nil && s.Name != "" {
-					iv.Severity += " (" + s.Name + ")"
-				}
-			}
-			if in.IMOC != "" {
-				iv.IMOC = personLabel(repo, in.IMOC)
-			}
-			if in.Owner != "" {
-				iv.Owner = personLabel(repo, in.Owner)
-			}
-			for _, t := range []namedTime{{"Detected", in.Detected}, {"Declared", in.Declared}, {"Acknowledged", in.Acked}, {"Mitigated", in.Mitigated}} {
-				if !t.At.IsZero() {
-					iv.Times = append(iv.Times, t)
-				}
-			}
-			iv.Narrative = renders[i].narrative
-			v.Internal = iv
-		}
-		m.Incidents = append(m.Incidents, v)
+	if err := errors.Join(errs...); err != nil {
+		side.Wait()
+		return nil, err
 	}
+	m.Incidents = slices.DeleteFunc(views, func(v *incidentView) bool { return v == nil })
 	slices.SortStableFunc(m.Incidents, func(a, b *incidentView) int {
 		return cmp.Or(b.sortKey.Compare(a.sortKey), cmp.Compare(b.ID, a.ID))
 	})
@@ -391,15 +286,127 @@ func deriveModel(repo *schema.Repo, o *Options, md *markdown) (*model, error) {
 	deriveComponents(m, c, o.Now, loc)
 	deriveLists(m, o.Now, loc)
 	if internal {
-		m.Site.OnCall = true
-		m.OnCall = deriveOnCall(repo, o.Now)
-		mv, err := deriveMetrics(repo, o.Now)
-		if err != nil {
-			return nil, err
+		side.Wait()
+		if metricsErr != nil {
+			return nil, metricsErr
 		}
+		m.Site.OnCall, m.OnCall = true, onCall
 		m.Site.Metrics, m.Metrics = true, mv
 	}
 	return m, nil
+}
+
+// newIncidentView is the view of the visible incident in as of now.
+func newIncidentView(repo *schema.Repo, in *schema.Incident, now time.Time, internal bool) *incidentView {
+	c := repo.Config
+	people := func(hs []string) []string {
+		out := make([]string, 0, len(hs))
+		for _, h := range hs {
+			out = append(out, personLabel(repo, h))
+		}
+		return out
+	}
+	v := &incidentView{
+		src: in, ID: in.ID, Title: in.Title,
+		Link:        "incidents/" + in.ID + "/index.html",
+		Maintenance: in.IsMaintenance(),
+		Status:      in.Status,
+		Window:      in.Scheduled,
+		Resolved:    in.Resolved,
+	}
+	v.Start = incidentStart(in)
+	switch {
+	case v.Maintenance:
+		v.Impact = "maintenance"
+	default:
+		_, rank := c.Severity(in.Severity)
+		if rank < 0 {
+			rank = math.MaxInt
+		}
+		v.Impact = severityImpact(rank)
+	}
+	switch {
+	case in.IsResolved():
+		v.StatusClass = "resolved"
+	case v.Maintenance:
+		v.StatusClass = schema.ImpactMaintenance
+	default:
+		v.StatusClass = "active"
+	}
+	end := in.Resolved
+	if end.IsZero() || end.After(now) {
+		end = now
+		v.Ongoing = !in.IsResolved() && !v.Maintenance
+	}
+	if !v.Start.IsZero() && !end.Before(v.Start) && !(v.Maintenance && !in.IsResolved()) {
+		v.Duration = formatDuration(end.Sub(v.Start))
+	}
+	for _, ci := range in.Components {
+		name := ci.ID
+		if comp := c.Component(ci.ID); comp != nil {
+			name = comp.Name
+		}
+		v.Components = append(v.Components, componentImpact{ID: ci.ID, Name: name, Impact: ci.Impact})
+	}
+	v.Updates = slices.Clone(in.Updates)
+	slices.Reverse(v.Updates)
+	if len(v.Updates) > 0 {
+		v.Latest = &v.Updates[0]
+	}
+	v.sortKey = cmp.Or(v.Start, in.Declared)
+	if v.Maintenance && in.Scheduled != nil {
+		v.sortKey = in.Scheduled.From
+	}
+
+	if pm := in.Postmortem; pm != nil && (internal || pm.IsPublic()) {
+		pv := &postmortemView{Status: pm.Status, Visibility: pm.Visibility, Summary: pm.Summary}
+		for _, ai := range pm.ActionItems {
+			item := actionItem{Title: ai.Title}
+			if internal {
+				item = actionItem{ID: ai.ID, Title: ai.Title, Type: ai.Type, Priority: ai.Priority,
+					Owner: personLabel(repo, ai.Owner), Status: ai.Status, Link: ai.Link}
+				if !ai.Due.IsZero() {
+					item.Due = ai.Due.String()
+				}
+			}
+			pv.ActionItems = append(pv.ActionItems, item)
+		}
+		if internal {
+			pv.Authors, pv.Reviewers = people(pm.Authors), people(pm.Reviewers)
+			if a := pm.Approved; a != nil && a.By != "" {
+				pv.ApprovedBy, pv.ApprovedAt = personLabel(repo, a.By), a.At
+			}
+		}
+		v.Postmortem = pv
+	}
+
+	if internal {
+		iv := &internalView{
+			Visibility: in.Visibility, Rotation: in.RotationID(c),
+			Shadows:    strings.Join(people(in.Shadows), ", "),
+			Responders: strings.Join(people(in.Responders), ", "),
+			Tags:       strings.Join(in.Tags, ", "),
+		}
+		if in.Severity != "" {
+			iv.Severity = in.Severity
+			if s, _ := c.Severity(in.Severity); s != nil && s.Name != "" {
+				iv.Severity += " (" + s.Name + ")"
+			}
+		}
+		if in.IMOC != "" {
+			iv.IMOC = personLabel(repo, in.IMOC)
+		}
+		if in.Owner != "" {
+			iv.Owner = personLabel(repo, in.Owner)
+		}
+		for _, t := range []namedTime{{Name: "Detected", At: in.Detected}, {Name: "Declared", At: in.Declared}, {Name: "Acknowledged", At: in.Acked}, {Name: "Mitigated", At: in.Mitigated}} {
+			if !t.At.IsZero() {
+				iv.Times = append(iv.Times, t)
+			}
+		}
+		v.Internal = iv
+	}
+	return v
 }
 
 // incidentStart is when an incident's impact began, as far as the public
@@ -508,12 +515,13 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 	for _, cv := range m.Components {
 		var down float64
 		cv.Days = make([]dayCell, historyDays)
+		byDay := spansByDay(cv.spans, starts, now)
 		for i := range historyDays {
 			a, b := starts[i], starts[i+1]
 			if b.After(now) {
 				b = now
 			}
-			w, dd := summarise(cv.spans, a, b, now)
+			w, dd := summarise(byDay[i], a, b, now)
 			down += dd
 			label := starts[i].Format("Mon 2 Jan 2006") + ": "
 			if w == statusOperational {
@@ -548,6 +556,31 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 		}
 	}
 	m.Overall = overallStatus(worst)
+}
+
+// spansByDay returns, for each day [starts[i], starts[i+1]), the spans
+// that may overlap it, in their order: every span that does, and perhaps
+// some that summarise then skips. Summarising each day over all the spans
+// of a long history was most of the cost of the status page's history.
+func spansByDay(spans []span, starts []time.Time, now time.Time) [][]span {
+	days := make([][]span, len(starts)-1)
+	for _, s := range spans {
+		to := s.to
+		if to.IsZero() || to.After(now) {
+			to = now
+		}
+		// The days that start before to and end after from.
+		first, _ := slices.BinarySearchFunc(starts[1:], s.from, func(e, t time.Time) int {
+			if e.After(t) {
+				return 1
+			}
+			return -1
+		})
+		for i := first; i < len(days) && starts[i].Before(to); i++ {
+			days[i] = append(days[i], s)
+		}
+	}
+	return days
 }
 
 func overallStatus(worst string) overall {

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -41,6 +40,9 @@ type templateSet struct {
 
 type fragmentKey struct{ name, a, b string }
 
+// fact is the data of the "fact" template.
+type fact struct{ Name, Value string }
+
 type frameKey struct{ root, section string }
 
 // frameParts is the frame split at the title and the content.
@@ -65,7 +67,6 @@ func parseTemplates(loc *time.Location) (*templateSet, error) {
 		"statusText": statusText,
 		"statusIcon": statusIcon,
 		"impactText": impactText,
-		"join":       strings.Join,
 		"item":       func(p *page, v *incidentView) itemData { return itemData{p.Root, v} },
 		"timeTag":    func(t time.Time) template.HTML { return timeTag(t, loc) },
 		"duration":   metrics.FormatDuration,
@@ -188,27 +189,85 @@ func timeTag(t time.Time, loc *time.Location) template.HTML {
 		html.EscapeString(formatTime(t, loc)) + `</time>`)
 }
 
-// prepareViews computes the display values of every incident view (in
-// parallel): the impact in words, the status badge, and the instants as
-// <time> elements.
-func (ts *templateSet) prepareViews(m *model) error {
-	loc := m.Site.Loc
-	errs := make([]error, len(m.Incidents))
-	parallel(len(m.Incidents), func(i int) {
-		v := m.Incidents[i]
-		v.ImpactText = impactText(v.Impact)
-		if !v.Start.IsZero() {
-			v.StartHTML = timeTag(v.Start, loc)
+// prepareView computes the display values of an incident view: the
+// impact in words, the status badge, and the instants as <time> elements.
+func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
+	v.ImpactText = impactText(v.Impact)
+	if !v.Start.IsZero() {
+		v.StartHTML = timeTag(v.Start, loc)
+	}
+	if !v.Resolved.IsZero() {
+		v.ResolvedHTML = timeTag(v.Resolved, loc)
+	}
+	v.Timeline = make([]updateView, len(v.Updates))
+	for j, u := range v.Updates {
+		v.Timeline[j] = updateView{StatusText: statusText(u.Status), Message: u.Message, When: timeTag(u.At, loc)}
+	}
+	var err error
+	v.StatusHTML, err = ts.fragment(fragmentKey{"istatus", v.StatusClass, v.Status},
+		struct{ StatusClass, Status string }{v.StatusClass, v.Status})
+	if err != nil {
+		return err
+	}
+	meta := v.ImpactText
+	if v.Maintenance {
+		meta = "Scheduled maintenance"
+	}
+	if v.MetaHTML, err = ts.fragment(fragmentKey{"incident-meta", meta, string(v.StatusHTML)},
+		struct {
+			Text   string
+			Status template.HTML
+		}{meta, v.StatusHTML}); err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, ci := range v.Components {
+		h, err := ts.fragment(fragmentKey{"component-impact", ci.Name, ci.Impact}, ci)
+		if err != nil {
+			return err
 		}
-		if !v.Resolved.IsZero() {
-			v.ResolvedHTML = timeTag(v.Resolved, loc)
+		b.WriteString(string(h))
+	}
+	v.ComponentsHTML = template.HTML(b.String()) // html/template fragments
+	if iv := v.Internal; iv != nil {
+		b.Reset()
+		for _, f := range []fact{{"Severity", iv.Severity}, {"Visibility", iv.Visibility}, {"Rotation", iv.Rotation}, {"IMOC", iv.IMOC}, {"Owner", iv.Owner}} {
+			if f.Value == "" && f.Name != "Visibility" {
+				continue
+			}
+			if f.Name == "Visibility" {
+				b.WriteString("\n")
+			}
+			if err := ts.writeFact(&b, f); err != nil {
+				return err
+			}
 		}
-		v.Timeline = make([]updateView, len(v.Updates))
-		for j, u := range v.Updates {
-			v.Timeline[j] = updateView{StatusText: statusText(u.Status), Message: u.Message, When: timeTag(u.At, loc)}
+		iv.Roles = template.HTML(b.String()) // html/template fragments
+		for i, t := range iv.Times {
+			iv.Times[i].When = timeTag(t.At, loc)
 		}
-		v.StatusHTML, errs[i] = ts.fragment(fragmentKey{"istatus", v.StatusClass, v.Status},
-			struct{ StatusClass, Status string }{v.StatusClass, v.Status})
-	})
-	return errors.Join(errs...)
+	}
+	if pv := v.Postmortem; pv != nil {
+		b.Reset()
+		for _, f := range []fact{{"Authors", strings.Join(pv.Authors, ", ")}, {"Reviewers", strings.Join(pv.Reviewers, ", ")}} {
+			if f.Value == "" {
+				continue
+			}
+			if err := ts.writeFact(&b, f); err != nil {
+				return err
+			}
+		}
+		pv.People = template.HTML(b.String()) // html/template fragments
+		if !pv.ApprovedAt.IsZero() {
+			pv.ApprovedHTML = timeTag(pv.ApprovedAt, loc)
+		}
+	}
+	return nil
+}
+
+// writeFact writes the "fact" row of f.
+func (ts *templateSet) writeFact(b *strings.Builder, f fact) error {
+	h, err := ts.fragment(fragmentKey{"fact", f.Name, f.Value}, f)
+	b.WriteString(string(h))
+	return err
 }
