@@ -354,6 +354,10 @@ func newIncidentView(repo *schema.Repo, in *schema.Incident, now time.Time, inte
 		v.Latest = &v.Updates[0]
 	}
 	v.sortKey = cmp.Or(v.Start, in.Declared)
+	if v.Maintenance && in.Scheduled != nil && !in.Scheduled.From.IsZero() {
+		// A maintenance is filed under its window, not its announcement.
+		v.sortKey = in.Scheduled.From
+	}
 	if v.Maintenance && in.Scheduled != nil {
 		v.sortKey = in.Scheduled.From
 	}

@@ -193,7 +193,10 @@ func timeTag(t time.Time, loc *time.Location) template.HTML {
 // impact in words, the status badge, and the instants as <time> elements.
 func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
 	v.ImpactText = impactText(v.Impact)
-	if !v.Start.IsZero() {
+	// A maintenance shows its scheduled window; "Started" appears only
+	// once it records when the work really began (started:), not its
+	// declaration, which comes days before an upcoming window.
+	if !v.Start.IsZero() && !(v.Maintenance && v.src.Started.IsZero()) {
 		v.StartHTML = timeTag(v.Start, loc)
 	}
 	if !v.Resolved.IsZero() {
