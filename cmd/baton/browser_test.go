@@ -44,8 +44,8 @@ func findChromium(t *testing.T) string {
 // -docs-screenshot it also writes docs/screenshot.png for the README.
 func TestBrowser(t *testing.T) {
 	chromium := findChromium(t)
-	if testing.Short() {
-		t.Skip("-short: no browser")
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("-short: no browser") // never on CI, where the browser test must run
 	}
 	site := t.TempDir()
 	root := exampleRoot(t)
