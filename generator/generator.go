@@ -272,7 +272,10 @@ type itemData struct {
 
 // copyAssets copies files of visible incident folders that rendered pages
 // link to. Only links that appear in the built pages count, so a public
-// build never copies a file that only an internal narrative mentions.
+// build never copies a file that only an internal narrative mentions; and
+// only href and src attributes are links: the page frame's own attributes
+// (id="main", lang="en", heading ids) once published files that happened
+// to share those names.
 func copyAssets(site *Site, m *model, fsys fs.FS) error {
 	for _, v := range m.Incidents {
 		for _, a := range v.src.Assets {
@@ -281,9 +284,7 @@ func copyAssets(site *Site, m *model, fsys fs.FS) error {
 				continue // would collide with the pages
 			}
 			dir := "incidents/" + v.ID + "/"
-			ref := []byte(`="` + name + `"`)
-			pmRef := []byte(`="../` + name + `"`)
-			if !bytes.Contains(site.Files[dir+"index.html"], ref) && !bytes.Contains(site.Files[dir+"postmortem/index.html"], pmRef) {
+			if !linksTo(site.Files[dir+"index.html"], name) && !linksTo(site.Files[dir+"postmortem/index.html"], "../"+name) {
 				continue
 			}
 			data, err := fs.ReadFile(fsys, a)
@@ -294,6 +295,17 @@ func copyAssets(site *Site, m *model, fsys fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// linksTo reports whether page has an href or src attribute whose value is
+// exactly dest (as written, or percent-encoded as goldmark writes it).
+func linksTo(page []byte, dest string) bool {
+	for _, d := range []string{dest, (&url.URL{Path: dest}).EscapedPath()} {
+		if bytes.Contains(page, []byte(` href="`+d+`"`)) || bytes.Contains(page, []byte(` src="`+d+`"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 // parallel calls f(0) … f(n-1) on up to GOMAXPROCS goroutines, in order
