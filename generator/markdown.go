@@ -118,9 +118,12 @@ func (linkFilter) Transform(doc *ast.Document, reader text.Reader, pc parser.Con
 }
 
 // checkDest reports whether a link destination is allowed and returns it,
-// with rel prepended to relative paths.
+// with rel prepended to relative paths. The check applies to the URL the
+// renderer will write: goldmark resolves backslash escapes and character
+// references in link destinations when it renders them, so "ftp&#58;//x"
+// and "/&#47;host" must be judged as "ftp://x" and "//host".
 func checkDest(dest []byte, rel string) ([]byte, bool) {
-	s := string(dest)
+	s := string(util.URLEscape(dest, true))
 	scheme, ok := urlScheme(s)
 	if !ok {
 		return nil, false

@@ -20,6 +20,8 @@ const hostileBody = `
 [vb](vbscript:msgbox(6)) [data](data:text/html;base64,PHNjcmlwdD4=) [tab](java	script:alert(7))
 [proto](//evil.example/x) [ftp](ftp://files.example/) [tel](tel:123) ![img](javascript:alert(8)) <javascript:alert(9)>
 [ok](https://ok.example/) [mail](mailto:ops@ok.example) [rel](notes.txt) [frag](#h-x)
+[ent-ftp](ftp&#58;//x.example/) [ent-smb](smb&#58;//attacker/share) [ent-ms](ms-settings&#58;x)
+[ent-proto](/&#47;evil.example/x) [ent-proto2](&#47;/evil.example/y) [bs-proto](/\/evil.example/z) ![ent-img](ftp&#x3a;//x.example/i.png)
 
 ## Heading <em onclick="alert(10)">x</em>
 
