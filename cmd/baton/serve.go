@@ -93,7 +93,11 @@ func (o *serveOptions) run(ctx context.Context) error {
 
 	fmt.Fprintf(o.stdout, "serving the %s site of %s at %s (Ctrl-C to stop)\n", audience, o.repoDir, url)
 
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	var h http.Handler = s
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		h = loopbackHostOnly(s)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	watchDone := make(chan struct{})
@@ -221,6 +225,27 @@ func (s *siteServer) build(ctx context.Context) (*generator.Site, []string) {
 		return nil, []string{"building the site: " + err.Error()}
 	}
 	return site, nil
+}
+
+// loopbackHostOnly refuses requests whose Host is not a loopback name. A
+// server on 127.0.0.1 is out of other machines' reach, but a web page the
+// user opens can point a name it controls at 127.0.0.1 (DNS rebinding)
+// and read the internal site through the browser; such requests carry
+// that name as their Host.
+func loopbackHostOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		ip := net.ParseIP(host)
+		if !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, "baton serve answers only to localhost, 127.0.0.1 and [::1]", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ServeHTTP serves the files of the current site. "/dir/" serves

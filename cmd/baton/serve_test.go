@@ -246,3 +246,25 @@ updates:
 		t.Errorf("the new incident's page: %d", code)
 	}
 }
+
+// TestServeRefusesForeignHosts: on loopback, a request whose Host is
+// another name (DNS rebinding from a web page) gets nothing.
+func TestServeRefusesForeignHosts(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "site") })
+	h := loopbackHostOnly(ok)
+	for host, want := range map[string]int{
+		"127.0.0.1:8080": 200, "localhost:8080": 200, "LOCALHOST": 200, "[::1]:8080": 200, "127.0.0.2": 200,
+		"attacker.example:8080": 421, "attacker.example": 421, "10.0.0.1:8080": 421, "": 421, "127.0.0.1.evil.example": 421,
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/oncall/index.html", nil)
+		r.Host = host
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != want {
+			t.Errorf("Host %q: status %d, want %d", host, rec.Code, want)
+		}
+		if want != 200 && strings.Contains(rec.Body.String(), "site") {
+			t.Errorf("Host %q: served the site", host)
+		}
+	}
+}
