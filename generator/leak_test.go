@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"golang.org/x/net/html"
+
 	"github.com/batonhq/baton/schema"
 )
 
@@ -284,10 +286,15 @@ func TestExampleOrgPublicBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var needles []string
+	var words []*regexp.Regexp // first names and handles, as whole words
 	for _, p := range repo.People {
 		needles = append(needles, p.Name, "@"+p.Handle, p.Email)
 		if p.GitHub != "" {
 			needles = append(needles, "@"+p.GitHub, "github.com/"+p.GitHub)
+		}
+		first, _, _ := strings.Cut(p.Name, " ")
+		for _, w := range []string{first, p.Handle} {
+			words = append(words, regexp.MustCompile(`(?i)\b`+regexp.QuoteMeta(w)+`\b`))
 		}
 	}
 	for _, in := range repo.Incidents {
@@ -306,5 +313,42 @@ func TestExampleOrgPublicBuild(t *testing.T) {
 				t.Errorf("%s leaks %q", p, n)
 			}
 		}
+		if !strings.HasSuffix(p, ".html") {
+			continue
+		}
+		// Visible text only: a handle such as "dana" may be part of a
+		// word in markup, but never a word someone reads.
+		text := visibleText(t, site.Files[p])
+		for _, re := range words {
+			if m := re.FindString(text); m != "" {
+				t.Errorf("%s names %q", p, m)
+			}
+		}
 	}
+}
+
+// visibleText returns the text nodes of an HTML page, outside scripts and
+// styles.
+func visibleText(t *testing.T, page []byte) string {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style") {
+			return
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte('\n')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return b.String()
 }

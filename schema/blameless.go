@@ -2,6 +2,7 @@ package schema
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -101,6 +102,40 @@ func maskInlineCode(line string) string {
 		}
 	}
 	return string(b)
+}
+
+// personMentionRE matches any person's handle, full name, first name,
+// GitHub login or e-mail address as a whole word, case-insensitively.
+func personMentionRE(repo *Repo) *regexp.Regexp {
+	if repo == nil || len(repo.People) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var alts []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if len(s) < 2 || seen[strings.ToLower(s)] {
+			return
+		}
+		seen[strings.ToLower(s)] = true
+		alts = append(alts, regexp.QuoteMeta(s))
+	}
+	for _, p := range repo.People {
+		add(p.Handle)
+		add(p.Name)
+		if first, _, ok := strings.Cut(p.Name, " "); ok {
+			add(first)
+		}
+		add(p.GitHub)
+		add(p.Email)
+	}
+	// Longer alternatives first, so "Alice Ng" wins over "Alice".
+	slices.SortStableFunc(alts, func(a, b string) int { return len(b) - len(a) })
+	re, err := regexp.Compile(`(?i)(?:^|[^\pL\pN_@.-])@?(` + strings.Join(alts, "|") + `)(?:$|[^\pL\pN_@-])`)
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 // personCauseRE matches a person's handle, full name or first name followed

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 var atxHeadingRE = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
@@ -156,6 +157,10 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 		r.warnf(pm.Pos, "postmortem/unresolved-incident", "", "the incident is not resolved yet")
 	}
 
+	if pm.IsPublic() && in.IsPublic() {
+		checkNoPersonNamed(repo, pm, r)
+	}
+
 	for _, f := range blamelessLint(repo, pm.Body, pm.BodyLine) {
 		r.warnf(f.pos, "postmortem/blameless", f.hint, "%s", f.msg)
 	}
@@ -164,6 +169,33 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 		// gone after decoding: report findings at the value itself.
 		for _, f := range blamelessLint(repo, pm.Summary, 1) {
 			r.warnf(pm.PosOf("summary"), "postmortem/blameless", f.hint, "summary: %s", f.msg)
+		}
+	}
+}
+
+// checkNoPersonNamed warns when a published public postmortem names a
+// person: its summary, body and action-item titles go to the public site
+// verbatim, and the public site names nobody (SPEC S9).
+func checkNoPersonNamed(repo *Repo, pm *Postmortem, r reporter) {
+	re := repo.personMention
+	if re == nil {
+		return
+	}
+	const hint = "describe roles instead of people (\"the IMOC\", \"an engineer\"), or keep the postmortem internal"
+	report := func(at Pos, where, who string) {
+		r.warnf(at, "postmortem/names-person", hint, "this public postmortem names %q in its %s; the public site names nobody", who, where)
+	}
+	if m := re.FindStringSubmatch(pm.Summary); m != nil {
+		report(pm.PosOf("summary"), "summary", m[1])
+	}
+	for i := range pm.ActionItems {
+		if m := re.FindStringSubmatch(pm.ActionItems[i].Title); m != nil {
+			report(pm.ActionItems[i].PosOf("title"), "action items", m[1])
+		}
+	}
+	for i, line := range strings.Split(pm.Body, "\n") {
+		if loc := re.FindStringSubmatchIndex(line); loc != nil {
+			report(Pos{pm.BodyLine + i, utf8.RuneCountInString(line[:loc[2]]) + 1}, "body", line[loc[2]:loc[3]])
 		}
 	}
 }

@@ -351,6 +351,11 @@ func TestRules(t *testing.T) {
 		{"blameless: summary", []change{{pmPath, "summary: A configuration push", "summary: Obviously a configuration push"}},
 			[]found{{Warning, pmPath + ":9:10", "postmortem/blameless"}}},
 
+		{"public postmortem names a person", []change{{pmPath, "status: approved", "status: published"}, {pmPath, "visibility: internal", "visibility: public"}, {pmPath, "## Impact\n", "## Impact\nThe web tier came back after Alice Ng (@alice-ng) restarted it.\n"}},
+			[]found{{Warning, pmPath + ":13:30", "postmortem/names-person"}}},
+		{"internal postmortem may name people", []change{{pmPath, "## Impact\n", "## Impact\nAlice restarted the web tier.\n"}},
+			nil},
+
 		// Policy (as of testNow).
 		{"policy: postmortem overdue", []change{{incPath, "severity: SEV3", "severity: SEV2"}, {pmPath, "status: approved", "status: draft"}, {pmPath, "approved: {by: alice, at: 2026-01-12T10:00:00Z}\n", ""}},
 			[]found{{Error, incPath + ":4:11", "postmortem/overdue"}}},
