@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -37,8 +38,19 @@ func loadDir(t *testing.T, dir string) Problems {
 	defer root.Close()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	_, ps := Load(ctx, root.FS())
-	return ps
+	done := make(chan Problems, 1)
+	go func() {
+		_, ps := Load(ctx, root.FS())
+		done <- ps
+	}()
+	select {
+	case ps := <-done:
+		return ps
+	case <-time.After(2 * time.Minute):
+		// A blocked open(2) ignores ctx: fail instead of hanging the run.
+		t.Fatal("Load hung")
+		return nil
+	}
 }
 
 func hasCode(ps Problems, file, code string) bool {
@@ -129,6 +141,20 @@ func TestBadInput(t *testing.T) {
 			os.RemoveAll(filepath.Join(dir, "rotations"))
 			write(t, dir, "rotations", "x")
 		}, "rotations", "file/unreadable"},
+		{"named pipe", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, filepath.FromSlash(incPath))
+			os.Remove(p)
+			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				t.Skip("named pipes unsupported here:", err)
+			}
+		}, incPath, "file/not-regular"},
+		{"named pipe as people.yaml", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "people.yaml")
+			os.Remove(p)
+			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				t.Skip("named pipes unsupported here:", err)
+			}
+		}, "people.yaml", "file/not-regular"},
 		{"incident folder with upper case", func(t *testing.T, dir string) {
 			write(t, dir, "incidents/2026/2026-01-11-Outage/incident.md", testIncident)
 		}, "incidents/2026/2026-01-11-Outage", "incident/bad-id"},

@@ -24,6 +24,12 @@ func readFile(fsys fs.FS, name string, link bool, r reporter) []byte {
 	if link && !symlinkOK(fsys, name, r) {
 		return nil
 	}
+	// Stat before Open: opening a named pipe blocks until someone writes
+	// to it, and a device can be endless; neither may hang a validation.
+	if info, err := fs.Stat(fsys, name); err == nil && !info.Mode().IsRegular() {
+		r.errorf(Pos{}, "file/not-regular", "replace it with a regular file", "%s is not a regular file", name)
+		return nil
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		r.errorf(Pos{}, "file/unreadable", "", "cannot open: %v", unwrapPathError(err))
