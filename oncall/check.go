@@ -19,10 +19,15 @@ const GapHorizon = 90 * 24 * time.Hour
 //     anchor or a roster change's from falls in a clock change, so it does
 //     not exist or happens twice in the layer's zone.
 //
-// It returns the problems unsorted.
+// Rotations with validation errors are skipped: a dropped layer or a
+// fallback zone would only produce misleading gaps. It returns the
+// problems unsorted.
 func Check(repo *schema.Repo, now time.Time) schema.Problems {
 	var ps schema.Problems
 	for _, r := range repo.Rotations {
+		if r.HasErrors {
+			continue // its errors are reported; arithmetic on it would mislead
+		}
 		ps = append(ps, checkRotation(r, now)...)
 	}
 	return ps

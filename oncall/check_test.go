@@ -7,7 +7,7 @@ import (
 )
 
 func TestCheck(t *testing.T) {
-	repo := loadRepo(t, map[string]string{
+	repo := loadRepoAllowing(t, map[string]string{
 		"dst": `name: DST
 time_zone: America/New_York
 layers:
@@ -30,7 +30,26 @@ layers:
     rotation: {anchor: 2025-01-06T09:00, every: 1w, participants: [alice, nobody]}
 `,
 		"full": nyWeekly,
-	})
+		// Broken rotations get their own errors from schema, and no gap
+		// computed from a dropped layer or a fallback zone.
+		"badzone": `name: Bad zone
+time_zone: America/New_Yrok
+layers:
+  - name: main
+    rotation: {anchor: 2025-01-06T09:00, every: 1w, participants: [alice, nobody]}
+`,
+		"badevery": `name: Bad every
+time_zone: UTC
+layers:
+  - name: main
+    rotation: {anchor: 2025-01-06T09:00, every: 0w, participants: [alice, bob]}
+`,
+	}, map[string]bool{"badzone": true, "badevery": true})
+	for _, id := range []string{"badzone", "badevery"} {
+		if r := repo.Rotation(id); r == nil || !r.HasErrors {
+			t.Fatalf("rotation %s should be loaded and marked HasErrors", id)
+		}
+	}
 	got := Check(repo, ts(t, "2025-01-08T15:00:00Z"))
 	got.Sort()
 	type row struct{ File, Code, Message string }

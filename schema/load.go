@@ -138,6 +138,11 @@ func (l *loader) load(ctx context.Context) *Repo {
 	for _, rot := range repo.Rotations {
 		checkRotation(repo, rot, l.reporter(rot.Path))
 	}
+	for _, p := range l.problems {
+		if rot := repo.rotations[strings.TrimSuffix(path.Base(p.File), ".yaml")]; rot != nil && p.Level == Error && p.File == rot.Path {
+			rot.HasErrors = true
+		}
+	}
 	if ctx.Err() != nil {
 		l.reporter(".").errorf(Pos{}, "load/cancelled", "", "loading stopped: %v", ctx.Err())
 		return repo

@@ -248,6 +248,8 @@ func TestRules(t *testing.T) {
 			[]found{{Error, rotPath + ":5:24", "rotation/bad-anchor"}}},
 		{"rotation bad every", []change{{rotPath, "every: 1w", "every: 2y"}},
 			[]found{{Error, rotPath + ":5:49", "yaml/bad-value"}}},
+		{"rotation anchor in year 0", []change{{rotPath, "anchor: 2025-01-06T09:00", "anchor: 0000-01-06T09:00"}},
+			[]found{{Error, rotPath + ":5:24", "yaml/bad-value"}}},
 		{"rotation shadow not an IMOC", []change{{rotPath, "user: tara, with: imoc", "user: dave, with: imoc"}},
 			[]found{{Error, rotPath + ":9:12", "rotation/not-imoc"}}},
 		{"rotation bad file name", []change{{"rotations/Imoc.yaml", "", testRotation}},

@@ -37,6 +37,10 @@ type Rotation struct {
 
 	// Location is TimeZone resolved (UTC when unset or invalid).
 	Location *time.Location `yaml:"-"`
+	// HasErrors is set by Load when the file has validation errors: a
+	// dropped layer or a fallback zone would make its arithmetic wrong, so
+	// checks built on it (gaps, for one) skip it.
+	HasErrors bool `yaml:"-"`
 }
 
 // Layer is one layer of a rotation; later layers win where they yield

@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// minYear is the earliest year a date or wall-clock value may have. The
+// zero year would read as "unset", and nothing Baton tracks is older.
+const minYear = 1900
+
 // Date is a calendar date without a time or zone, written 2006-01-02.
 type Date struct {
 	Year  int
@@ -18,6 +22,9 @@ func (d *Date) parseScalar(s string) error {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
 		return fmt.Errorf("%q is not a date (want YYYY-MM-DD)", s)
+	}
+	if t.Year() < minYear {
+		return fmt.Errorf("%q is before %d; is the year right?", s, minYear)
 	}
 	*d = Date{t.Year(), t.Month(), t.Day()}
 	return nil
@@ -52,6 +59,9 @@ type WallClock struct {
 func (w *WallClock) parseScalar(s string) error {
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
+			if t.Year() < minYear {
+				return fmt.Errorf("%q is before %d; is the year right?", s, minYear)
+			}
 			*w = WallClock{t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second()}
 			return nil
 		}
