@@ -381,8 +381,8 @@ func (l *loader) findIncidentDirs() []incidentDir {
 				continue
 			}
 			if !e.IsDir() {
-				if e.Type()&fs.ModeSymlink != 0 {
-					symlinkOK(l.fsys, dname, r)
+				if e.Type()&fs.ModeSymlink != 0 && !symlinkOK(l.fsys, dname, r) {
+					continue // one problem: the link leaves the repository
 				}
 				r.warnf(Pos{}, "repo/unexpected-file", "incidents live in incidents/<YYYY>/<id>/incident.md", "unexpected file in %s (ignored)", yname)
 				continue
