@@ -33,8 +33,8 @@ func newInitCmd(g *globals) *cobra.Command {
 		Short: "Scaffold a new incidents repository",
 		Long: `Init creates a new, valid incidents repository in DIR (default: --repo, which
 defaults to the current folder): baton.yaml, people.yaml, an IMOC rotation,
-one example incident with its postmortem, and a GitHub Actions workflow that
-validates every pull request. Every file is commented to teach its format,
+one example incident with its postmortem, and GitHub Actions workflows that
+validate pull requests, ping the IMOC, publish the site and announce handoffs. Every file is commented to teach its format,
 and the YAML files point editors at their JSON Schema.
 
 Init never overwrites a file unless --force is given; other files in DIR are
@@ -140,8 +140,11 @@ Next steps:
   1. Edit baton.yaml (site, GitHub repository, components) and people.yaml.
   2. Put your IMOC rotation in rotations/imoc.yaml; check it with `+"`baton%s imoc`"+`.
   3. Replace the example incident, or keep it until you declare your first.
-  4. Run `+"`baton%s validate`"+`, then commit and push: the workflow in
-     .github/workflows/validate.yml checks every pull request.
+  4. Run `+"`baton%s validate`"+`, then commit and push. The workflows in
+     .github/workflows validate every pull request, ping the IMOC on
+     incident pull requests, publish the status site to GitHub Pages and
+     announce handoffs; docs/github.md in Baton's repository explains the
+     repository settings they need.
 Editors with the YAML language server validate as you type; see `+"`baton schema`"+`.
 `, repoFlag, repoFlag)
 	return nil
