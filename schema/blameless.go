@@ -68,7 +68,12 @@ func blamelessLint(repo *Repo, text string, firstLine int) []blameFinding {
 			if !containsAny(lower, rule.keys) {
 				continue
 			}
-			for _, loc := range rule.re.FindAllStringIndex(masked, -1) {
+			for _, loc := range rule.re.FindAllStringSubmatchIndex(masked, -1) {
+				// A rule whose match includes its word edges marks the phrase
+				// itself as the group "phrase".
+				if g := rule.re.SubexpIndex("phrase"); g > 0 {
+					loc = loc[2*g:]
+				}
 				phrase := line[loc[0]:loc[1]]
 				out = append(out, blameFinding{
 					pos:  Pos{firstLine + i, utf8.RuneCountInString(line[:loc[0]]) + 1},
@@ -161,7 +166,9 @@ func personCauseRE(repo *Repo) *regexp.Regexp {
 			add(first)
 		}
 	}
-	re, err := regexp.Compile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\s+(?:` + strings.Join(personCauseVerbs, "|") + `)\b`)
+	// Word edges are spelled out: \b knows only ASCII letters, so it would
+	// miss "Émile forgot".
+	re, err := regexp.Compile(`(?i)(?:^|[^\pL\pN_])(?P<phrase>(?:` + strings.Join(alts, "|") + `)\s+(?:` + strings.Join(personCauseVerbs, "|") + `))(?:$|[^\pL\pN_])`)
 	if err != nil {
 		return nil
 	}

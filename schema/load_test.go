@@ -340,6 +340,8 @@ func TestRules(t *testing.T) {
 			[]found{{Warning, pmPath + ":13:11", "postmortem/blameless"}}},
 		{"blameless: person as cause", []change{{pmPath, "## Impact\n", "## Impact\nThen Bob forgot the flag.\n"}},
 			[]found{{Warning, pmPath + ":13:6", "postmortem/blameless"}}},
+		{"blameless: person as cause, non-ASCII name", []change{{"people.yaml", "Asia/Seoul}\n", "Asia/Seoul}\n  - {handle: emile, name: Émile Zoë}\n"}, {pmPath, "## Impact\n", "## Impact\nThen Émile forgot the flag.\n"}},
+			[]found{{Warning, pmPath + ":13:6", "postmortem/blameless"}}},
 		{"blameless: human error", []change{{pmPath, "## Impact\n", "## Impact\nRoot cause: human error.\n"}},
 			[]found{{Warning, pmPath + ":13:13", "postmortem/blameless"}}},
 		{"blameless: character", []change{{pmPath, "## Impact\n", "## Impact\nA careless change.\n"}},
