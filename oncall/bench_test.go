@@ -1,6 +1,7 @@
 package oncall
 
 import (
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -113,6 +114,24 @@ func BenchmarkScheduleExampleYear(b *testing.B) {
 	for b.Loop() {
 		for _, r := range repo.Rotations {
 			Schedule(r, from, to)
+		}
+	}
+}
+
+// BenchmarkNextChangeUnderAssign: 20 hourly layers under a ten-year assign
+// override. NextChange must cross the override in one step rather than
+// visit every hourly handoff of every layer.
+func BenchmarkNextChangeUnderAssign(b *testing.B) {
+	y := "name: T\ntime_zone: UTC\nlayers:\n"
+	for i := range 20 {
+		y += fmt.Sprintf("  - {name: l%d, rotation: {anchor: 2025-01-06T%02d:00, every: 1h, participants: [alice, bob]}}\n", i, i)
+	}
+	y += "overrides:\n  - {kind: assign, user: carol, from: 2025-01-01T00:00:00Z, until: 2035-01-01T00:00:00Z}\n"
+	r := loadRotation(b, y)
+	t := time.Date(2026, 3, 11, 15, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		if _, _, ok := NextChange(r, t); ok {
+			b.Fatal("the assign override lasts past the horizon: nothing should change")
 		}
 	}
 }

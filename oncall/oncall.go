@@ -139,15 +139,32 @@ func (e *engine) at(t int64, detail bool) State {
 }
 
 // next returns the first instant after t at which anything may change.
+// While an assign override is in effect the layers cannot matter (assign
+// replaces whatever they yield, and later overrides and shadows work on its
+// result), so only override and shadow edges count: a long assign over
+// hourly layers is crossed in one step.
 func (e *engine) next(t int64) int64 {
 	best := never
+	if i, _ := slices.BinarySearch(e.edges, t+1); i < len(e.edges) {
+		best = e.edges[i]
+	}
+	if e.assigned(t) {
+		return best
+	}
 	for _, l := range e.layers {
 		best = min(best, l.next(t))
 	}
-	if i, _ := slices.BinarySearch(e.edges, t+1); i < len(e.edges) {
-		best = min(best, e.edges[i])
-	}
 	return best
+}
+
+// assigned reports whether an assign override is in effect at t.
+func (e *engine) assigned(t int64) bool {
+	for i := range e.r.Overrides {
+		if o := &e.r.Overrides[i]; o.Kind == schema.OverrideAssign && within(o.From, o.Until, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // At returns the final IMOC set and shadows at t, and the layer and shift
