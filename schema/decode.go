@@ -107,6 +107,7 @@ type decoder struct {
 	lineOff int // added to node lines (front matter starts after "---")
 	budget  int
 	cache   *fieldCache
+	kept    []*yaml.Node // the element nodes of the slice decoded last
 }
 
 func newDecoder(r reporter, lineOff int, cache *fieldCache) *decoder {
@@ -283,13 +284,19 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, depth int) bool {
 			d.r.errorf(d.pos(n), "yaml/wrong-type", "write a list, e.g. [a, b] or one \"- item\" per line", "expected a list, got %s", kindName(n))
 			return false
 		}
+		// An element that cannot be decoded at all is reported and left
+		// out, so that later checks do not see a zero value in its place.
 		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+		kept := make([]*yaml.Node, 0, len(n.Content))
 		for _, c := range n.Content {
 			e := reflect.New(v.Type().Elem()).Elem()
-			d.decode(c, e, depth+1)
-			s = reflect.Append(s, e)
+			if d.decode(c, e, depth+1) {
+				s = reflect.Append(s, e)
+				kept = append(kept, c)
+			}
 		}
 		v.Set(s)
+		d.kept = kept
 		return true
 	case reflect.Struct:
 		return d.decodeStruct(n, v, depth)
@@ -345,12 +352,10 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, depth int) bool {
 		okVal := d.decode(val, fv, depth+1)
 		if meta != nil && !(val.Kind == yaml.ScalarNode && val.ShortTag() == "!!null") {
 			meta.Keys[f.name] = d.pos(val)
-			target := val
-			if target.Kind == yaml.AliasNode && target.Alias != nil {
-				target = target.Alias
-			}
-			if okVal && target.Kind == yaml.SequenceNode {
-				for j, c := range target.Content {
+			if okVal && fv.Kind() == reflect.Slice {
+				// d.kept holds the nodes of the elements the slice kept, so
+				// "key.N" is the position of element N of the Go slice.
+				for j, c := range d.kept {
 					meta.Keys[f.name+"."+strconv.Itoa(j)] = d.pos(c)
 				}
 			}

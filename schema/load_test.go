@@ -234,6 +234,8 @@ func TestRules(t *testing.T) {
 		// Rotations (static rules).
 		{"rotation unknown participant", []change{{rotPath, "participants: [alice, bob]", "participants: [alice, bobb]"}},
 			[]found{{Error, rotPath + ":5:75", "rotation/unknown-person"}}},
+		{"rotation participant of the wrong type", []change{{rotPath, "participants: [alice, bob]", "participants: [[carol], alice, bob]"}},
+			[]found{{Error, rotPath + ":5:68", "yaml/wrong-type"}}},
 		{"rotation trainee participant", []change{{rotPath, "participants: [alice, bob]", "participants: [alice, tara]"}},
 			[]found{{Error, rotPath + ":5:75", "rotation/not-qualified"}}},
 		{"rotation non-IMOC participant", []change{{rotPath, "participants: [alice, bob]", "participants: [alice, dave]"}},
