@@ -32,6 +32,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/batonhq/baton/internal/httpretry"
 )
 
 // DefaultAPIURL is GitHub.com's REST API.
@@ -46,12 +48,14 @@ type Options struct {
 	APIURL string
 	// Repo is "owner/name".
 	Repo string
-	// HTTPClient is the underlying client (default: a new one).
+	// HTTPClient is the underlying client (default: a new one). Its
+	// Timeout is not used: Retry.AttemptTimeout bounds each attempt, so that
+	// waiting for a rate limit is not cut short.
 	HTTPClient *http.Client
 	// Retry bounds the rate-limit retries; zero values take defaults.
 	Retry RetryPolicy
-	// Now is the clock, used to wait for X-RateLimit-Reset. Required for
-	// primary rate-limit waits; without it they are not retried.
+	// Now is the clock, used to wait for X-RateLimit-Reset and Retry-After
+	// dates (default time.Now).
 	Now func() time.Time
 	// Sleep waits for d or until ctx is done. Default: a timer. Tests
 	// replace it to avoid waiting.
@@ -87,18 +91,15 @@ func New(o Options) (*Client, error) {
 	}
 	hc := o.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = &http.Client{}
 	}
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	rt := &retryTransport{base: base, policy: o.Retry.withDefaults(), now: o.Now, sleep: o.Sleep}
-	if rt.sleep == nil {
-		rt.sleep = sleep
-	}
+	rt := httpretry.New(hc.Transport, o.Retry, githubClassifier)
+	rt.Now, rt.Sleep = o.Now, o.Sleep
 	hc2 := *hc
 	hc2.Transport = rt
+	// Each attempt has its own timeout (Retry.AttemptTimeout); a client-wide
+	// timeout would also cut the waits between attempts.
+	hc2.Timeout = 0
 	gh := github.NewClient(&hc2).WithAuthToken(o.Token)
 	gh.BaseURL = u
 	gh.UserAgent = "baton"

@@ -3,6 +3,7 @@ package forge_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"fmt"
 	"strconv"
 	"strings"
@@ -309,4 +310,30 @@ func hintOf(err error) string {
 		return fe.Hint
 	}
 	return ""
+}
+
+// Issue "Hardening", item 11: a rate-limit wait longer than the request
+// timeout is really waited for. The client used to carry a 30 s timeout
+// that covered the waits too, so a 30 s (here: 1 s against a 300 ms
+// timeout) Retry-After always failed.
+func TestHardening11RateLimitWaitNotCutByTimeout(t *testing.T) {
+	fake := newFake(t)
+	fake.AddPR(forgetest.PR{Head: "b", Base: "main"})
+	fake.Script("GET /repos/acme/incidents/pulls/1",
+		forgetest.Response{Status: 429, Header: map[string]string{"Retry-After": "1"}, Body: `{"message":"Too many requests"}`})
+	c, err := forge.New(forge.Options{
+		Token: token, APIURL: fake.APIURL(), Repo: "acme/incidents",
+		HTTPClient: &http.Client{Timeout: 300 * time.Millisecond},
+		Retry:      forge.RetryPolicy{AttemptTimeout: 300 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := c.PR(t.Context(), 1)
+	if err != nil {
+		t.Fatalf("a 1 s Retry-After with a 300 ms request timeout: %v", err)
+	}
+	if pr.Number != 1 || fake.Count("GET /repos/acme/incidents/pulls/1") != 2 {
+		t.Errorf("got PR %d after %d requests, want PR 1 after 2", pr.Number, fake.Count("GET /repos/acme/incidents/pulls/1"))
+	}
 }
