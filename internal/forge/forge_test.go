@@ -3,8 +3,8 @@ package forge_test
 import (
 	"context"
 	"errors"
-	"net/http"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
