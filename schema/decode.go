@@ -138,7 +138,7 @@ func (d *decoder) parseYAML(data []byte) (root *yaml.Node, ok bool) {
 		if errors.Is(err, io.EOF) {
 			return nil, true
 		}
-		d.syntaxError(err)
+		d.syntaxError(err, data)
 		return nil, false
 	}
 	var extra yaml.Node
@@ -146,7 +146,7 @@ func (d *decoder) parseYAML(data []byte) (root *yaml.Node, ok bool) {
 		d.r.errorf(d.pos(&extra), "yaml/multiple-documents", "remove the extra \"---\" separator", "a Baton file holds exactly one YAML document")
 		return nil, false
 	} else if !errors.Is(err, io.EOF) {
-		d.syntaxError(err)
+		d.syntaxError(err, nil)
 		return nil, false
 	}
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
@@ -155,16 +155,17 @@ func (d *decoder) parseYAML(data []byte) (root *yaml.Node, ok bool) {
 	return nil, true
 }
 
-func (d *decoder) syntaxError(err error) {
-	msg := err.Error()
-	line := 1
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
+// syntaxError reports a YAML syntax error at the line and column where it
+// is (see locateSyntaxError), or at the line the parser names when data is
+// nil or too large to search.
+func (d *decoder) syntaxError(err error, data []byte) {
+	line, msg := syntaxMessage(err)
+	col := 1
+	if l, c, ok := locateSyntaxError(data, err); ok {
+		line, col = l, c
 	}
-	d.r.errorf(Pos{line + d.lineOff, 1}, "yaml/syntax", "check indentation and quoting on this line", "invalid YAML: %s", msg)
+	line = max(line, 1)
+	d.r.errorf(Pos{line + d.lineOff, col}, "yaml/syntax", "check indentation and quoting on this line", "invalid YAML: %s", msg)
 }
 
 func kindName(n *yaml.Node) string {

@@ -193,7 +193,7 @@ func TestRules(t *testing.T) {
 		{"instant without offset", []change{{incPath, "mitigated: 2026-01-10T10:40:00Z", "mitigated: 2026-01-10T10:40:00"}},
 			[]found{{Error, incPath + ":17:12", "yaml/bad-time"}}},
 		{"broken YAML", []change{{rotPath, "name: Test IMOC", "name: [Test IMOC"}},
-			[]found{{Error, rotPath + ":1:1", "yaml/syntax"}}},
+			[]found{{Error, rotPath + ":1:8", "yaml/syntax"}}},
 		{"merge key", []change{{rotPath, "name: Test IMOC", "<<: {name: x}\nname: Test IMOC"}},
 			[]found{{Error, rotPath + ":1:1", "yaml/merge-key"}}},
 		{"front matter never closes", []change{{incPath, "---\nNarrative.", "Narrative."}},
