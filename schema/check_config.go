@@ -40,8 +40,11 @@ func checkConfig(c *Config, r reporter) {
 	}
 	if c.Site.BaseURL == "" {
 		r.errorf(c.Site.Pos, "config/missing-field", "add site.base_url, e.g. https://status.example.com/", "site.base_url is required")
-	} else if u, err := url.Parse(c.Site.BaseURL); err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	} else if !absoluteHTTP(c.Site.BaseURL) {
 		r.errorf(c.Site.PosOf("base_url"), "config/bad-url", "write an absolute http(s) URL, e.g. https://status.example.com/", "site.base_url %q is not an absolute http(s) URL", c.Site.BaseURL)
+	}
+	if v := c.Site.InternalBaseURL; v != "" && !absoluteHTTP(v) {
+		r.errorf(c.Site.PosOf("internal_base_url"), "config/bad-url", "write an absolute http(s) URL, e.g. https://status.internal.example.com/", "site.internal_base_url %q is not an absolute http(s) URL", v)
 	}
 	c.Location = loadZone(c.Site.TimeZone, c.Site.PosOf("time_zone"), r, time.UTC)
 	if c.GitHub.Repo != "" {
@@ -199,4 +202,10 @@ func personHandles(repo *Repo) []string {
 	}
 	slices.Sort(hs)
 	return hs
+}
+
+// absoluteHTTP says whether s is an absolute http or https URL with a host.
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.IsAbs() && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

@@ -21,10 +21,14 @@ type Config struct {
 // Site describes the published status site.
 type Site struct {
 	Meta
-	Title       string `yaml:"title"`
-	BaseURL     string `yaml:"base_url"`
-	Description string `yaml:"description"`
-	TimeZone    string `yaml:"time_zone"`
+	Title   string `yaml:"title"`
+	BaseURL string `yaml:"base_url"`
+	// InternalBaseURL is where the internal build is published (optional).
+	// Internal feeds, API shortlinks and ids use it, so that they never
+	// point at public URLs that do not exist.
+	InternalBaseURL string `yaml:"internal_base_url"`
+	Description     string `yaml:"description"`
+	TimeZone        string `yaml:"time_zone"`
 }
 
 // GitHub names the repository that holds the incidents.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -739,5 +740,41 @@ func TestJSONSchemasRejectBrokenFiles(t *testing.T) {
 				t.Logf("Go: %v", errs)
 			}
 		})
+	}
+}
+
+// TestJSONSchemasAjvStrict compiles every published schema with Ajv in
+// strict mode, the validator most editors and CI tools use: a keyword that
+// applies to one type (items, properties, required, pattern) without that
+// type beside it is an error there. It needs node and the npm packages ajv
+// and ajv-formats in $BATON_AJV_DIR/node_modules (default: .cache/ajv at the
+// repository root; .ci/run installs them). It skips without them, except
+// when CI=true.
+func TestJSONSchemasAjvStrict(t *testing.T) {
+	node, err := exec.LookPath("node")
+	dir := os.Getenv("BATON_AJV_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", ".cache", "ajv")
+	}
+	modules, _ := filepath.Abs(filepath.Join(dir, "node_modules"))
+	if _, serr := os.Stat(filepath.Join(modules, "ajv", "dist", "2020.js")); err != nil || serr != nil {
+		msg := "node and ajv are needed: npm install --prefix .cache/ajv ajv@8.17.1 ajv-formats@3.0.1"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	files, err := filepath.Glob(filepath.Join("jsonschema", "*.json"))
+	if err != nil || len(files) != 5 {
+		t.Fatalf("schemas %v (%v), want 5", files, err)
+	}
+	cmd := exec.CommandContext(t.Context(), node, append([]string{filepath.Join("testdata", "ajv", "strict.js")}, files...)...)
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("Ajv strict mode refuses a schema: %v\n%s", err, out)
+	}
+	if n := strings.Count(string(out), ": ok\n"); n != len(files) {
+		t.Errorf("Ajv compiled %d of %d schemas:\n%s", n, len(files), out)
 	}
 }
