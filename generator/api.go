@@ -140,10 +140,20 @@ type api struct {
 	comps map[string]apiComponent
 }
 
+// pageID is the Statuspage page id of a build: derived from its audience,
+// address and title, so the public and internal APIs never share one.
+func pageID(m *model) string {
+	audience := "public"
+	if m.Internal {
+		audience = "internal"
+	}
+	id := sha256.Sum256([]byte(audience + "\x00" + m.Site.BaseURL + "\x00" + m.Site.Title))
+	return hex.EncodeToString(id[:6])
+}
+
 func newAPI(m *model) *api {
-	id := sha256.Sum256([]byte(m.Site.BaseURL + "\x00" + m.Site.Title))
 	a := &api{m: m, page: apiPage{
-		ID: hex.EncodeToString(id[:6]), Name: m.Site.Title, URL: m.Site.BaseURL,
+		ID: pageID(m), Name: m.Site.Title, URL: m.Site.BaseURL,
 		TimeZone: m.Site.Zone, UpdatedAt: apiTime(m.Updated),
 	}, comps: map[string]apiComponent{}}
 	for _, c := range a.components() {
@@ -154,7 +164,7 @@ func newAPI(m *model) *api {
 
 func (a *api) components() []apiComponent {
 	var out []apiComponent
-	created := apiTime(a.m.Updated)
+	created := apiTime(a.m.Since)
 	for gi, g := range a.m.Groups {
 		var groupID *string
 		var members []string
@@ -192,8 +202,13 @@ func (a *api) components() []apiComponent {
 func (a *api) incident(v *incidentView) apiIncident {
 	in := v.src
 	status := incidentStatus(in.Status)
-	if v.Maintenance {
+	switch {
+	case v.Maintenance:
 		status = maintenanceStatus(in.Status)
+	case in.IsResolved() && v.Postmortem != nil && v.Postmortem.Status == schema.PMPublished:
+		// Statuspage's last incident state: resolved, with a published
+		// postmortem (v has one only when this audience may see it).
+		status = "postmortem"
 	}
 	updated := v.Start
 	for _, u := range in.Updates {
@@ -239,6 +254,23 @@ func (a *api) incident(v *incidentView) apiIncident {
 			au.AffectedComponents = affected
 		}
 		out.IncidentUpdates = append(out.IncidentUpdates, au)
+	}
+	if len(out.IncidentUpdates) == 0 {
+		// Statuspage incidents always have an update; an internal incident
+		// may have none (only public ones need one), so its declaration
+		// stands in for it.
+		st, at := status, in.Declared
+		if in.IsResolved() && !in.Resolved.IsZero() {
+			at = in.Resolved
+		}
+		if st == "postmortem" {
+			st = schema.StatusResolved
+		}
+		out.IncidentUpdates = append(out.IncidentUpdates, apiUpdate{
+			ID: v.ID + "-0", Status: st, Body: "No status update was posted for this incident.", IncidentID: v.ID,
+			CreatedAt: apiTime(at), UpdatedAt: apiTime(at), DisplayAt: apiTime(at),
+			AffectedComponents: affected,
+		})
 	}
 	// Newest update first, as Statuspage lists them.
 	for i, j := 0, len(out.IncidentUpdates)-1; i < j; i, j = i+1, j-1 {

@@ -31,8 +31,7 @@
 // scheduled window (and not after it was completed). A component's status
 // at Now is the worst impact affecting it, in the order
 // major_outage > partial_outage > degraded_performance > under_maintenance
-// > operational. The overall status is the worst component status (or, when
-// no component is affected, operational).
+// > operational.
 //
 // The history shows the last 90 calendar days in the site's time zone,
 // today included; each day shows the worst impact that touched it.
@@ -60,11 +59,15 @@
 // an unknown or missing severity maps to none. With the default
 // severities, SEV1 is critical, SEV2 major, SEV3 minor and SEV4 none.
 //
-// The overall status indicator of status.json follows the worst component
-// status: major_outage → critical ("Major System Outage"), partial_outage →
-// major ("Partial System Outage"), degraded_performance → minor ("Minor
-// Service Outage"), under_maintenance → maintenance ("Service Under
-// Maintenance"), otherwise none ("All Systems Operational").
+// The overall status (the banner, and the indicator of status.json) is the
+// worst of: every component's status, every open incident's impact whether
+// or not it names components (critical counts as major_outage, major as
+// partial_outage, minor as degraded_performance, as Statuspage does), and
+// under_maintenance while a maintenance is in its window. It reads:
+// major_outage → critical ("Major System Outage"), partial_outage → major
+// ("Partial System Outage"), degraded_performance → minor ("Minor Service
+// Outage"), under_maintenance → maintenance ("Service Under Maintenance"),
+// otherwise none ("All Systems Operational").
 //
 // # On call
 //
@@ -92,6 +95,16 @@
 // record. Every definition is in package metrics; this package only lays
 // the report out. The report names people, so public builds have neither
 // the page nor a link to it.
+//
+// # Addresses
+//
+// Each audience has its own address: public builds use site.base_url,
+// internal builds site.internal_base_url (Options.BaseURL overrides
+// either). The address makes the feed's self link, entry links and ids,
+// and the API's page url and shortlinks absolute. Without one, links are
+// relative and ids are "urn:baton:<page-id>:…", where the page id is
+// derived from the audience, the address and the title, so the public and
+// internal builds never share a page id or an entry id.
 //
 // # Links and determinism
 //

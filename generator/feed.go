@@ -54,7 +54,9 @@ func renderFeed(m *model) ([]byte, error) {
 	abs := func(p string) string { return base + p }
 	id := func(p string) string {
 		if base == "" {
-			return "urn:baton:" + strings.ReplaceAll(p, "/", ":")
+			// No address: an id of this page and audience (see pageID), so
+			// two builds never share entry ids.
+			return "urn:baton:" + pageID(m) + ":" + strings.ReplaceAll(strings.TrimSuffix(p, "/"), "/", ":")
 		}
 		return base + p
 	}

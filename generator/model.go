@@ -86,6 +86,11 @@ type model struct {
 	// Updated is the latest instant in the visible data (Now when there is
 	// none); it dates the feed and the API's page object.
 	Updated time.Time
+	// Since is the earliest instant of the record: the first visible
+	// incident's start, or the start of the history window when that is
+	// earlier. It dates the API's components (created_at), so it is never
+	// after any component's last update.
+	Since time.Time
 	// OnCall holds every rotation at Now, sorted by id (internal builds
 	// only).
 	OnCall []*rotationView
@@ -231,9 +236,15 @@ type actionItem struct {
 func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error) {
 	c := repo.Config
 	loc := siteLocation(c)
+	// Each audience has its own address, so that its links, feed ids and
+	// shortlinks are its own: the internal build never points at public
+	// URLs, where its internal incidents do not exist.
 	base := o.BaseURL
 	if base == "" {
 		base = c.Site.BaseURL
+		if o.Audience == Internal {
+			base = c.Site.InternalBaseURL
+		}
 	}
 	if base != "" && !strings.HasSuffix(base, "/") {
 		base += "/"
@@ -283,8 +294,14 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 	})
 
 	m.Updated = latestInstant(m.Incidents, o.Now)
+	for _, v := range m.Incidents {
+		if t := v.Start; !t.IsZero() && (m.Since.IsZero() || t.Before(m.Since)) {
+			m.Since = t
+		}
+	}
 	deriveComponents(m, c, o.Now, loc)
 	deriveLists(m, o.Now, loc)
+	m.Overall = overallStatus(m.worstNow())
 	if internal {
 		side.Wait()
 		if metricsErr != nil {
@@ -515,7 +532,6 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 	windowStart := starts[0]
 	total := now.Sub(windowStart)
 
-	worst := statusOperational
 	for _, cv := range m.Components {
 		var down float64
 		cv.Days = make([]dayCell, historyDays)
@@ -540,6 +556,9 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 		}
 		cv.Availability = formatAvailability(down, total)
 		cv.Updated = windowStart
+		if m.Since.IsZero() || windowStart.Before(m.Since) {
+			m.Since = windowStart
+		}
 		for _, s := range cv.spans {
 			if !s.from.After(now) && (s.to.IsZero() || now.Before(s.to)) && impactRank(s.impact) > impactRank(cv.Status) {
 				cv.Status = s.impact
@@ -550,16 +569,49 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 				}
 			}
 		}
-		if impactRank(cv.Status) > impactRank(worst) {
-			worst = cv.Status
-		}
 	}
 	for i := range m.Groups {
 		if m.Groups[i].Name != "" {
 			m.HasGroups = true
 		}
 	}
-	m.Overall = overallStatus(worst)
+}
+
+// worstNow is the worst state at Now, as a component status: the worst
+// component, and every open incident by its impact whether or not it names
+// components (as Statuspage does), and a maintenance in its window.
+func (m *model) worstNow() string {
+	worst := statusOperational
+	raise := func(s string) {
+		if impactRank(s) > impactRank(worst) {
+			worst = s
+		}
+	}
+	for _, cv := range m.Components {
+		raise(cv.Status)
+	}
+	for _, v := range m.Active {
+		raise(impactStatus(v.Impact))
+	}
+	if len(m.ActiveMaintenance) > 0 {
+		raise(schema.ImpactMaintenance)
+	}
+	return worst
+}
+
+// impactStatus is the component status that matches an incident impact:
+// critical → major_outage, major → partial_outage, minor →
+// degraded_performance, none → operational.
+func impactStatus(impact string) string {
+	switch impact {
+	case "critical":
+		return schema.ImpactMajor
+	case "major":
+		return schema.ImpactPartial
+	case "minor":
+		return schema.ImpactDegraded
+	}
+	return statusOperational
 }
 
 // spansByDay returns, for each day [starts[i], starts[i+1]), the spans

@@ -161,6 +161,9 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 	if in.IsPublic() && len(in.Updates) == 0 {
 		r.errorf(in.PosOf("visibility"), "incident/no-updates", "add updates: [{at: …, status: …, message: …}]", "a public incident needs at least one status update")
 	}
+	if in.IsPublic() && !in.Has("components") {
+		r.warnf(in.PosOf("visibility"), "incident/no-components", "add components: [{id: …, impact: …}] so readers see what is affected; the overall status still follows the incident's impact", "a public incident that names no component shows no affected service on the status page")
+	}
 	for i := range in.Updates {
 		u := &in.Updates[i]
 		if u.Keys == nil {
