@@ -153,12 +153,12 @@ func (pm *People) Handle(u User) string {
 	}
 	base := ""
 	if local, _, ok := strings.Cut(u.Email, "@"); ok {
-		base = edit.Slug(local)
+		base = handleOf(local)
 	}
-	if len(base) < 2 || strings.HasPrefix(base, "incident") {
-		base = edit.Slug(u.Name)
+	if base == "" {
+		base = handleOf(u.Name)
 	}
-	if strings.HasPrefix(base, "incident") || base == "" {
+	if base == "" {
 		base = "person"
 	}
 	h := base
@@ -192,4 +192,23 @@ func describeUser(u User) string {
 		return u.Email
 	}
 	return u.Name
+}
+
+// DropPeople forgets the people a plan would add, and their notes: for a
+// schedule that is not imported after all.
+func (p *Plan) DropPeople() {
+	p.People = nil
+	p.Notes = slices.DeleteFunc(p.Notes, func(n Note) bool {
+		return n.Kind == Info && strings.HasPrefix(n.Item, "person ")
+	})
+}
+
+// handleOf makes a handle from an e-mail's local part or a name: the
+// slug `baton declare` makes of titles, without its padding of short ones.
+func handleOf(s string) string {
+	h := edit.Slug(s)
+	if strings.HasPrefix(h, "incident") && !strings.HasPrefix(edit.Slug("x "+s), "x-incident") {
+		h = strings.TrimPrefix(strings.TrimPrefix(h, "incident"), "-")
+	}
+	return h
 }
