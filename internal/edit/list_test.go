@@ -71,3 +71,30 @@ func TestAppendListItemRefuses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAppendListItem: whatever the file, AppendListItem either refuses or
+// returns YAML that holds every key as it was plus one more list entry
+// (it must never panic or damage the file silently).
+func FuzzAppendListItem(f *testing.F) {
+	f.Add("people:\n  - handle: bo\n    name: Bo\n# end\n")
+	f.Add("x: 1\npeople: []\n")
+	f.Add("people:\n- a\n- b\ny: [1, 2]\n")
+	f.Add("people: # c\n  - {handle: x}\n")
+	item := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str("handle"), str("ana")}}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, err := AppendListItem("people.yaml", []byte(in), "people", item)
+		if err != nil {
+			return
+		}
+		var before, after map[string]any
+		_ = yaml.Unmarshal([]byte(in), &before)
+		if err := yaml.Unmarshal(out, &after); err != nil {
+			t.Fatalf("result does not parse: %v\n%s", err, out)
+		}
+		list, _ := after["people"].([]any)
+		old, _ := before["people"].([]any)
+		if len(list) != len(old)+1 {
+			t.Fatalf("%d entries, had %d:\n%s", len(list), len(old), out)
+		}
+	})
+}
