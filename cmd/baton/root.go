@@ -146,6 +146,7 @@ opens pull requests for incident updates and renders a static status site.`,
 		newPingCmd(g),
 		newHandoffCmd(g),
 		newReportCmd(g),
+		newImportCmd(g),
 	)
 	return root
 }

@@ -1,0 +1,97 @@
+package importer
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/internal/httpretry"
+)
+
+func TestNewClientRefusesPlainHTTP(t *testing.T) {
+	for base, ok := range map[string]bool{
+		"https://api.example.com/v1": true,
+		"http://127.0.0.1:8080/":     true,
+		"http://[::1]:8080/":         true,
+		"http://localhost/":          true,
+		"http://api.example.com/":    false,
+		"ftp://api.example.com/":     false,
+		"api.example.com":            false,
+	} {
+		_, err := NewClient(base, ClientOptions{})
+		if (err == nil) != ok {
+			t.Errorf("%s: err %v", base, err)
+		}
+	}
+}
+
+// TestTokenStaysOnTheHost: a next-page link or a redirect to another host
+// is not followed with the token.
+func TestTokenStaysOnTheHost(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the other host got a request with Authorization %q", r.Header.Get("Authorization"))
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/x", http.StatusFound)
+	}))
+	defer api.Close()
+	c, err := NewClient(api.URL+"/v1/", ClientOptions{Header: http.Header{"Authorization": {"secret"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := c.Get(t.Context(), "things", &v); err == nil || !strings.Contains(err.Error(), "another host") {
+		t.Errorf("redirect: %v", err)
+	}
+	// 127.0.0.1 and localhost are different hosts.
+	if err := c.Get(t.Context(), strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x", &v); err == nil || !strings.Contains(err.Error(), "not sending the token") {
+		t.Errorf("absolute link: %v", err)
+	}
+}
+
+func TestGetRetriesAndReportsStatus(t *testing.T) {
+	n := 0
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n++
+		switch {
+		case r.URL.Path == "/v1/slow" && n == 1:
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case r.URL.Path == "/v1/slow":
+			_, _ = w.Write([]byte(`{"ok": true}`))
+		default:
+			http.Error(w, `{"error": "nope"}`, http.StatusForbidden)
+		}
+	}))
+	defer api.Close()
+	var waited []time.Duration
+	c, err := NewClient(api.URL+"/v1", ClientOptions{Retry: func(tr *httpretry.Transport) {
+		tr.Sleep = func(_ context.Context, d time.Duration) error { waited = append(waited, d); return nil }
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ OK bool }
+	if err := c.Get(t.Context(), "slow", &v); err != nil || !v.OK {
+		t.Fatalf("slow: %v %+v", err, v)
+	}
+	if len(waited) != 1 || waited[0] != time.Second {
+		t.Errorf("waited %v, want [1s] (Retry-After)", waited)
+	}
+	err = c.Get(t.Context(), "denied", &v)
+	if se, ok := err.(*StatusError); !ok || se.Status != 403 || !strings.Contains(se.Error(), `403 Forbidden: {"error": "nope"}`) {
+		t.Errorf("denied: %v", err)
+	}
+}
+
+func TestHandleOf(t *testing.T) {
+	for in, want := range map[string]string{"cy": "cy", "Ana.Lima": "ana-lima", "José": "jose", "incident.bot": "incident-bot", "a": "a", "!!": ""} {
+		if got := handleOf(in); got != want {
+			t.Errorf("handleOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
