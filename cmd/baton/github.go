@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
 	"time"
 
@@ -88,11 +89,33 @@ func forgeErr(err error, token string) *cliError {
 		}
 		return ce
 	}
+	var ge *gitrepo.Error
+	if errors.As(err, &ge) {
+		ce := failuref("%s", redact(ge.Msg))
+		if ge.Hint != "" {
+			ce = ce.withHint("%s", redact(ge.Hint))
+		}
+		return ce
+	}
 	var ce *cliError
 	if errors.As(err, &ce) {
 		return ce
 	}
 	return failuref("%s", redact(err.Error()))
+}
+
+// tokenHost is the host git may send the token to: the host of
+// $GITHUB_SERVER_URL (GitHub Enterprise Server), else github.com.
+func tokenHost(g *globals) (string, error) {
+	s := g.getenv("GITHUB_SERVER_URL")
+	if s == "" {
+		return gitrepo.DefaultTokenHost, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.User != nil {
+		return "", usageErrorf("GITHUB_SERVER_URL %q is not a URL", s).withHint("GitHub Enterprise Server: https://HOST; unset it for github.com")
+	}
+	return u.Host, nil
 }
 
 // prFlags add --pr to a command that edits files.
@@ -154,7 +177,11 @@ func (p *prFlags) publish(ctx context.Context, g *globals, kind prKind, id strin
 	if err != nil {
 		return err
 	}
-	gr, err := gitrepo.Open(ctx, g.repoDir, gitrepo.Options{Token: token})
+	host, err := tokenHost(g)
+	if err != nil {
+		return err
+	}
+	gr, err := gitrepo.Open(ctx, g.repoDir, gitrepo.Options{Token: token, TokenHost: host})
 	if err != nil {
 		return failuref("%v", err).withHint("--pr needs --repo to be a git clone with the remote %s", p.remote)
 	}
