@@ -103,7 +103,7 @@ func CheckEdit(ctx context.Context, base fs.FS, files []edit.File, now time.Time
 
 // Overlay returns base with files written over it: what a repository
 // looks like after an edit, or with a pull request's files. A file whose
-// Data is nil is deleted.
+// Data is nil is deleted, and a folder left empty goes with it, as in git.
 func Overlay(base fs.FS, files []edit.File) fs.FS {
 	o := overlayFS{base: base, files: map[string][]byte{}}
 	for _, f := range files {
@@ -126,6 +126,9 @@ func (o overlayFS) Open(name string) (fs.File, error) {
 		}
 		return o.added().Open(name)
 	}
+	if o.emptied(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
 	f, err := o.base.Open(name)
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return f, err
@@ -145,6 +148,25 @@ func (o overlayFS) added() fs.FS {
 	return m
 }
 
+// emptied reports whether the folder dir holds only deleted files (and
+// folders that hold only deleted files).
+func (o overlayFS) emptied(dir string) bool {
+	deletes := false
+	for p, d := range o.files {
+		if strings.HasPrefix(p, dir+"/") {
+			if d != nil {
+				return false
+			}
+			deletes = true
+		}
+	}
+	if !deletes {
+		return false
+	}
+	es, err := o.ReadDir(dir)
+	return err == nil && len(es) == 0
+}
+
 func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	base, berr := fs.ReadDir(o.base, name)
 	extra, eerr := fs.ReadDir(o.added(), name)
@@ -156,6 +178,9 @@ func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	for _, e := range base {
 		p := path.Join(name, e.Name())
 		if d, ok := o.files[p]; ok && d == nil {
+			continue
+		}
+		if e.IsDir() && o.emptied(p) {
 			continue
 		}
 		seen[e.Name()] = true

@@ -81,19 +81,26 @@ func EscapeTitle(s string) string {
 	return neutralise(clean(s))
 }
 
-// clean removes format characters, turns control characters and line
-// breaks into spaces, trims, and cuts s to MaxEscaped characters.
+// clean removes format characters, turns control characters, line breaks
+// and runs of white space into one space, trims, and cuts s to MaxEscaped
+// characters.
 func clean(s string) string {
 	s = strings.ToValidUTF8(s, "\ufffd")
 	var b strings.Builder
-	n := 0
+	n, space := 0, false
 	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Cf, r):
 			continue
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
-			r = ' '
+		case unicode.IsControl(r) || unicode.IsSpace(r):
+			space = true
+			continue
 		}
+		if space && n > 0 && n < MaxEscaped {
+			b.WriteByte(' ')
+			n++
+		}
+		space = false
 		if n == MaxEscaped {
 			b.WriteString("…")
 			break
@@ -101,7 +108,7 @@ func clean(s string) string {
 		b.WriteRune(r)
 		n++
 	}
-	return strings.TrimSpace(b.String())
+	return b.String()
 }
 
 // neutralise inserts zero-width joiners where GitHub would otherwise see a
