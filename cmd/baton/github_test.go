@@ -455,3 +455,38 @@ func TestHardening03PingDoesNotTrustThePullRequest(t *testing.T) {
 	w.assertNoToken()
 	w2.assertNoToken()
 }
+
+// GITHUB_SERVER_URL names the host git may send the token to.
+func TestTokenHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                              "github.com",
+		"https://github.com":            "github.com",
+		"https://ghe.example.com/":      "ghe.example.com",
+		"https://ghe.example.com:8443/": "ghe.example.com:8443",
+	} {
+		g := &globals{env: &env{getenv: func(string) string { return in }}}
+		if got, err := tokenHost(g); err != nil || got != want {
+			t.Errorf("GITHUB_SERVER_URL=%q: %q %v, want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"ghe.example.com", "https://user:pw@ghe.example.com", "::"} {
+		g := &globals{env: &env{getenv: func(string) string { return in }}}
+		if _, err := tokenHost(g); err == nil {
+			t.Errorf("GITHUB_SERVER_URL=%q accepted", in)
+		}
+	}
+}
+
+// With a GitHub App's token, BATON_APP_LOGIN lets Baton recognise its own
+// comment: a second handoff edits it instead of writing another.
+func TestAppLoginEditsOwnComment(t *testing.T) {
+	w := newGHWorld(t)
+	w.fake.Login = "baton-app[bot]"
+	w.envs["BATON_APP_LOGIN"] = "baton-app[bot]"
+	w.fake.AddPR(forgetest.PR{Head: "tracking", Base: "main"})
+	w.mustRun("2026-11-27T16:10:00Z", "handoff", "--issue", "1")
+	w.mustRun("2026-11-27T16:20:00Z", "handoff", "--issue", "1", "--hours", "12")
+	if cs := w.fake.CommentsOn(1); len(cs) != 1 || w.fake.Count("PATCH /repos/fernway/incidents/issues/comments/*") != 1 {
+		t.Errorf("comments %+v", cs)
+	}
+}

@@ -30,10 +30,14 @@ GitHub refuses, e.g. because they opened the pull request), assigns the owner,
 labels the pull request with the severity, and keeps one comment naming the
 IMOC, the owner, the shadows, the severity and what the IMOC should do next.
 
-People, rotations and baton.yaml are read from --repo (the base branch's
-checkout); the touched incident files are read from the pull request's head
-through the API. No code from the pull request is run. Running ping again
-edits the same comment and adds nothing twice.`,
+People, rotations and baton.yaml are read only from --repo (the base branch's
+checkout), whatever the pull request changes; the touched incident files are
+read from the pull request's head through the API, as data. No code from the
+pull request is run. The IMOC asked is the one the rotation had on call when
+the incident was declared; a pull request whose incident files do not
+validate, or that touches more than 10 incidents, gets a neutral comment and
+no review request, assignment or label. Running ping again edits the same
+comment and adds nothing twice.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}

@@ -412,6 +412,9 @@ func pingSection(base *schema.Repo, in *schema.Incident, r roles, isPM bool, men
 		fmt.Fprintf(&b, "| Postmortem | approved by %s%s; %s |\n", due.In(loc).Format("2006-01-02"), overdue, state)
 	}
 	b.WriteString("\n")
+	if in.IMOC == "" && r.imoc != nil {
+		fmt.Fprintf(&b, "The incident names no IMOC; %s was on call on %s when it was declared: add `imoc: %s`.\n\n", codeID(r.imoc.Handle), codeID(r.rotation), r.imoc.Handle)
+	}
 	if r.named != "" {
 		when := r.declared.In(loc).Format("2006-01-02 15:04 MST")
 		if r.imoc != nil {
