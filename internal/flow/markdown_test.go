@@ -143,3 +143,10 @@ func checkRendersAsText(t *testing.T, in, esc string) {
 		t.Errorf("%q renders %q, which GitHub would link:\n%s", in, m, text)
 	}
 }
+
+func BenchmarkEscapeMarkdown(b *testing.B) {
+	s := "Pwned @fernway/everyone #1 [click](https://evil.example) <img src=x> www.evil.example | row **bold** " + strings.Repeat("plain words ", 10)
+	for b.Loop() {
+		EscapeMarkdown(s)
+	}
+}
