@@ -8,15 +8,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
-	"testing/fstest"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/internal/edit"
-	"github.com/batonhq/baton/oncall"
+	"github.com/batonhq/baton/internal/flow"
 	"github.com/batonhq/baton/schema"
 )
 
@@ -108,7 +106,7 @@ func (o *declareOptions) run(ctx context.Context) error {
 		return edit.Declare(repo, d)
 	}
 	if o.pr.enabled {
-		return o.pr.publish(ctx, o.globals, prDeclare, "", now, mk)
+		return o.pr.publish(ctx, o.globals, flow.Declare, "", now, mk)
 	}
 	res, err := editWorkingTree(ctx, o.globals, now, mk)
 	if err != nil {
@@ -185,8 +183,8 @@ func editWorkingTree(ctx context.Context, g *globals, now time.Time, mk editFunc
 	if !res.Changed() {
 		return res, nil
 	}
-	if err := checkEdit(ctx, g, fsys, res, now); err != nil {
-		return nil, err
+	if bad := flow.CheckEdit(ctx, fsys, res.Files, now); len(bad) > 0 {
+		return nil, g.flowErr(&flow.InvalidEditError{Problems: bad}, "")
 	}
 	for _, f := range res.Files {
 		if err := writeFileAtomic(root, f.Path, f.Data); err != nil {
@@ -220,33 +218,6 @@ func editErr(err error) error {
 	return failuref("%w", err)
 }
 
-// checkEdit validates the repository as it would be with the edited files
-// and refuses the edit when it would introduce errors into those files (or
-// their incident folders): the result of an edit always passes validate.
-func checkEdit(ctx context.Context, g *globals, base fs.FS, res *edit.Result, now time.Time) error {
-	over := overlayFS{base: base, files: map[string][]byte{}}
-	dirs := map[string]bool{}
-	for _, f := range res.Files {
-		over.files[f.Path] = f.Data
-		dirs[path.Dir(f.Path)] = true
-	}
-	repo, ps := schema.Load(ctx, over)
-	ps = append(ps, schema.CheckPolicy(repo, now)...)
-	ps = append(ps, oncall.Check(repo, now)...)
-	ps.Sort()
-	var bad schema.Problems
-	for _, p := range ps {
-		if p.Level == schema.Error && (over.files[p.File] != nil || dirs[p.File] || dirs[path.Dir(p.File)]) {
-			bad = append(bad, p)
-		}
-	}
-	if len(bad) == 0 {
-		return nil
-	}
-	writeText(g.stderr, bad)
-	return problemsErrorf("the edit would not validate: %s", plural(len(bad), "error")).withHint("nothing was written; fix the problems above and run the command again")
-}
-
 // writeFileAtomic writes data to name inside root through a temporary file
 // and a rename, creating folders as needed.
 func writeFileAtomic(root *os.Root, name string, data []byte) error {
@@ -263,53 +234,4 @@ func writeFileAtomic(root *os.Root, name string, data []byte) error {
 		return err
 	}
 	return nil
-}
-
-// overlayFS is base with some files replaced or added: what the repository
-// would look like after an edit, for validating before writing.
-type overlayFS struct {
-	base  fs.FS
-	files map[string][]byte
-}
-
-func (o overlayFS) Open(name string) (fs.File, error) {
-	if _, ok := o.files[name]; ok {
-		return o.added().Open(name)
-	}
-	f, err := o.base.Open(name)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return f, err
-	}
-	return o.added().Open(name)
-}
-
-// added returns the added files as a MapFS, which also synthesises their
-// folders.
-func (o overlayFS) added() fs.FS {
-	m := fstest.MapFS{}
-	for p, d := range o.files {
-		m[p] = &fstest.MapFile{Data: d, Mode: 0o644}
-	}
-	return m
-}
-
-func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	base, berr := fs.ReadDir(o.base, name)
-	extra, eerr := fs.ReadDir(o.added(), name)
-	if berr != nil && eerr != nil {
-		return nil, berr
-	}
-	seen := map[string]bool{}
-	var out []fs.DirEntry
-	for _, e := range base {
-		seen[e.Name()] = true
-		out = append(out, e)
-	}
-	for _, e := range extra {
-		if !seen[e.Name()] {
-			out = append(out, e)
-		}
-	}
-	slices.SortFunc(out, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	return out, nil
 }

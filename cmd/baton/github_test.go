@@ -367,3 +367,126 @@ func (w *ghWorld) assertNoToken() {
 		}
 	}
 }
+
+// hostileIncident is a new incident as a fork's pull request might add it:
+// markup, mentions and links in the title, an IMOC who is not on call when
+// it says it was declared (sofia is, on imoc-global, with kai shadowing),
+// and a trainee shadow the rotation does not pair with anyone then.
+const hostileIncident = `---
+title: "Pwned @fernway/everyone @jbrandt #1 fernway/incidents#2 GH-3 [click](https://evil.example) ![x](https://evil.example/i.png) <img src=x onerror=alert(1)> www.evil.example | fake | row **bold**"
+type: incident
+severity: SEV3
+status: investigating
+visibility: internal
+rotation: imoc-global
+imoc: priya
+owner: ellie
+shadows: [noor]
+components:
+  - {id: email, impact: degraded_performance}
+declared: 2026-11-27T10:00:00Z
+updates:
+  - at: 2026-11-27T10:00:00Z
+    status: investigating
+    message: We are looking into it.
+---
+`
+
+// Issue "Hardening", item 3: ping trusted the pull request. It asked the
+// IMOC the pull request named for a review and wrote its title raw into
+// the comment. Now the IMOC asked is the one the base branch's rotation had
+// on call, the title is escaped, the pull request's people.yaml and
+// rotations are never read, and a pull request whose incident files do not
+// validate gets a neutral comment and no requests.
+func TestHardening03PingDoesNotTrustThePullRequest(t *testing.T) {
+	w := newGHWorld(t)
+	const p = "incidents/2026/2026-11-27-pwned/incident.md"
+	pr := w.fake.AddPR(forgetest.PR{Head: "evil/branch", HeadOwner: "mallory", Base: "main", Author: "mallory",
+		Title: "@everyone", Files: []string{p, "people.yaml", "rotations/imoc-global.yaml"}})
+	w.fake.Contents[pr.HeadSHA+":"+p] = hostileIncident
+	// Whatever the pull request's people.yaml says, it is not read.
+	w.fake.Contents[pr.HeadSHA+":people.yaml"] = "people:\n  - {handle: priya, name: P, github: mallory, imoc: qualified}\n"
+	out := w.mustRun("2026-11-27T10:30:00Z", "ping", "--pr", "1")
+
+	got := w.fake.PR(1)
+	if strings.Join(got.Reviewers, ",") != "sofialindqvist" {
+		t.Errorf("review requested from %v, want only sofia (sofialindqvist), who was on call; output:\n%s", got.Reviewers, out)
+	}
+	if strings.Join(got.Assignees, ",") != "elliepark" {
+		t.Errorf("assignees %v", got.Assignees)
+	}
+	for _, r := range w.fake.Requests() {
+		if r.Method == "GET" && strings.HasPrefix(r.Path, "/repos/fernway/incidents/contents/") && !strings.HasSuffix(r.Path, "/incident.md") {
+			t.Errorf("read %s from the pull request", r.Path)
+		}
+	}
+	cs := w.fake.CommentsOn(1)
+	if len(cs) != 1 {
+		t.Fatalf("comments %+v", cs)
+	}
+	body := cs[0].Body
+	for _, bad := range []string{"@fernway/everyone", "@jbrandt", "#1 ", "fernway/incidents#2", "GH-3", "[click](", "![x](", "<img", "https://evil", "www.evil", "| fake |", "**bold**", "@noorhaddad", "@praman"} {
+		// Present only when not escaped by a backslash.
+		if strings.Contains(strings.ReplaceAll(body, `\<`, ""), bad) {
+			t.Errorf("the comment contains %q:\n%s", bad, body)
+		}
+	}
+	for _, want := range []string{"| IMOC | @sofialindqvist (Sofia Lindqvist) |", "| Owner | @elliepark (Ellie Park) |", "| Shadows | Noor Haddad |",
+		"The pull request names `priya` as the IMOC, but `sofia` was on call on `imoc-global`"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the comment lacks %q:\n%s", want, body)
+		}
+	}
+
+	// The same pull request with an owner who is not in people.yaml does
+	// not validate: one neutral comment, nothing requested.
+	w2 := newGHWorld(t)
+	pr2 := w2.fake.AddPR(forgetest.PR{Head: "evil/branch", HeadOwner: "mallory", Base: "main", Author: "mallory", Files: []string{p}})
+	w2.fake.Contents[pr2.HeadSHA+":"+p] = strings.Replace(hostileIncident, "owner: ellie", "owner: mallory", 1)
+	w2.mustRun("2026-11-27T10:30:00Z", "ping", "--pr", "1")
+	for _, route := range []string{"POST /repos/fernway/incidents/pulls/1/requested_reviewers", "POST /repos/fernway/incidents/issues/1/assignees", "POST /repos/fernway/incidents/issues/1/labels"} {
+		if n := w2.fake.Count(route); n != 0 {
+			t.Errorf("invalid pull request: %s %d times", route, n)
+		}
+	}
+	if cs := w2.fake.CommentsOn(1); len(cs) != 1 || !strings.Contains(cs[0].Body, "do not validate") || !strings.Contains(cs[0].Body, "`incident/unknown-person`") || strings.Contains(cs[0].Body, "mallory") {
+		t.Errorf("invalid pull request: comments %+v", cs)
+	}
+	w.assertNoToken()
+	w2.assertNoToken()
+}
+
+// GITHUB_SERVER_URL names the host git may send the token to.
+func TestTokenHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                              "github.com",
+		"https://github.com":            "github.com",
+		"https://ghe.example.com/":      "ghe.example.com",
+		"https://ghe.example.com:8443/": "ghe.example.com:8443",
+	} {
+		g := &globals{env: &env{getenv: func(string) string { return in }}}
+		if got, err := tokenHost(g); err != nil || got != want {
+			t.Errorf("GITHUB_SERVER_URL=%q: %q %v, want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"ghe.example.com", "https://user:pw@ghe.example.com", "::"} {
+		g := &globals{env: &env{getenv: func(string) string { return in }}}
+		if _, err := tokenHost(g); err == nil {
+			t.Errorf("GITHUB_SERVER_URL=%q accepted", in)
+		}
+	}
+}
+
+// With a GitHub App's token, BATON_APP_LOGIN lets Baton recognise its own
+// comment: a second handoff edits it instead of writing another.
+func TestAppLoginEditsOwnComment(t *testing.T) {
+	w := newGHWorld(t)
+	w.fake.Login = "baton-app[bot]"
+	w.envs["BATON_APP_LOGIN"] = "baton-app[bot]"
+	w.fake.AddPR(forgetest.PR{Head: "tracking", Base: "main"})
+	w.mustRun("2026-11-27T16:10:00Z", "handoff", "--issue", "1")
+	w.mustRun("2026-11-27T16:20:00Z", "handoff", "--issue", "1", "--hours", "12")
+	if cs := w.fake.CommentsOn(1); len(cs) != 1 || w.fake.Count("PATCH /repos/fernway/incidents/issues/comments/*") != 1 {
+		t.Errorf("comments %+v", cs)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/batonhq/baton/internal/flow"
 	"github.com/batonhq/baton/internal/forge"
 	"github.com/batonhq/baton/oncall"
 	"github.com/batonhq/baton/schema"
@@ -104,11 +105,11 @@ func handoffMarkdown(repo *schema.Repo, now time.Time, window time.Duration) str
 			p := repo.Person(h)
 			switch {
 			case p == nil:
-				out = append(out, h)
+				out = append(out, flow.EscapeMarkdown(h))
 			case p.GitHub != "":
-				out = append(out, fmt.Sprintf("%s (@%s)", p.Name, p.GitHub))
+				out = append(out, fmt.Sprintf("%s (%s)", flow.EscapeMarkdown(p.Name), flow.Mention(p.GitHub)))
 			default:
-				out = append(out, p.Name)
+				out = append(out, flow.EscapeMarkdown(p.Name))
 			}
 		}
 		return strings.Join(out, ", ")
@@ -121,7 +122,7 @@ func handoffMarkdown(repo *schema.Repo, now time.Time, window time.Duration) str
 		if title == "" {
 			title = rot.ID
 		}
-		fmt.Fprintf(&b, "### %s (`%s`)\n\n", title, rot.ID)
+		fmt.Fprintf(&b, "### %s (`%s`)\n\n", flow.EscapeMarkdown(title), rot.ID)
 		iv := oncall.Schedule(rot, now, now.Add(window))
 		if len(iv) == 0 {
 			b.WriteString("No schedule.\n\n")
@@ -141,7 +142,7 @@ func handoffMarkdown(repo *schema.Repo, now time.Time, window time.Duration) str
 				b.WriteString("| When | From | To |\n|---|---|---|\n")
 			}
 			n++
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", when(iv[i].Start), cellText(names(iv[i-1].IMOC)), cellText(names(iv[i].IMOC)))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", when(iv[i].Start), names(iv[i-1].IMOC), names(iv[i].IMOC))
 		}
 		if n == 0 {
 			b.WriteString("No handoff in this window.")

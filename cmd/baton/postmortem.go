@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/internal/edit"
+	"github.com/batonhq/baton/internal/flow"
 	"github.com/batonhq/baton/schema"
 )
 
@@ -55,7 +56,7 @@ func (o *postmortemOptions) run(ctx context.Context) error {
 		return edit.Postmortem(repo, in)
 	}
 	if o.pr.enabled {
-		return o.pr.publish(ctx, o.globals, prPostmortem, o.id, now, mk)
+		return o.pr.publish(ctx, o.globals, flow.Postmortem, o.id, now, mk)
 	}
 	res, err := editWorkingTree(ctx, o.globals, now, mk)
 	if err != nil {

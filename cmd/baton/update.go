@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/internal/edit"
+	"github.com/batonhq/baton/internal/flow"
 	"github.com/batonhq/baton/schema"
 )
 
@@ -62,7 +63,7 @@ func (o *updateOptions) run(ctx context.Context) error {
 		return edit.Update(repo, in, data, edit.StatusUpdate{Status: o.status, Message: o.message, At: now})
 	}
 	if o.pr.enabled {
-		return o.pr.publish(ctx, o.globals, prIncident, o.id, now, mk)
+		return o.pr.publish(ctx, o.globals, flow.Update, o.id, now, mk)
 	}
 	res, err := editWorkingTree(ctx, o.globals, now, mk)
 	if err != nil {

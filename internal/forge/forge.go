@@ -7,13 +7,19 @@
 //   - request a review, add assignees, add a label (created with a colour
 //     when missing), each skipped when already done;
 //   - keep one sticky comment per issue or pull request, found by a hidden
-//     marker and edited in place;
+//     marker at its start and edited in place, only when the token's own
+//     user wrote it (see [Client.UpsertComment]);
 //   - read a pull request, its changed files, and files at a revision.
 //
 // Requests that hit GitHub's rate limits (403 with X-RateLimit-Remaining: 0,
 // secondary limits, 429 with Retry-After) are retried, bounded in count and
 // in total waiting time, and never beyond the context's deadline. Errors say
 // what failed and how to fix it ([Error]); they never contain the token.
+//
+// The token goes only to the API root: plain http is refused except on a
+// loopback address, and a redirect to another scheme, host or port is
+// refused rather than followed (go-github adds the token to every request it
+// sends, redirected or not).
 //
 // The package does not know about incidents: callers pass logins, labels and
 // Markdown. It is not for reading the GitHub Actions environment beyond
@@ -24,10 +30,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -59,13 +67,24 @@ type Options struct {
 	// Sleep waits for d or until ctx is done. Default: a timer. Tests
 	// replace it to avoid waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// AppLogin is the login a GitHub App's installation token writes as
+	// ("<app-slug>[bot]"). It matters only for tokens that cannot read
+	// GET /user; see [Client.Self].
+	AppLogin string
 }
+
+// ActionsLogin is the user GitHub Actions' GITHUB_TOKEN writes as.
+const ActionsLogin = "github-actions[bot]"
 
 // Client talks to one repository.
 type Client struct {
 	gh          *github.Client
 	owner, repo string
 	token       string
+	appLogin    string
+
+	selfMu sync.Mutex
+	self   []string // logins the token writes as, once known
 }
 
 // New returns a client for o.Repo.
@@ -82,8 +101,11 @@ func New(o Options) (*Client, error) {
 		api = DefaultAPIURL
 	}
 	u, err := url.Parse(api)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
 		return nil, &Error{Msg: fmt.Sprintf("GITHUB_API_URL %q is not an http(s) URL", api), Hint: "GitHub Enterprise: https://HOST/api/v3"}
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, &Error{Msg: fmt.Sprintf("GITHUB_API_URL %q is plain http: Baton sends the token only over HTTPS", api), Hint: "use https://HOST/api/v3 (plain http is accepted only on a loopback address)"}
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
@@ -99,10 +121,36 @@ func New(o Options) (*Client, error) {
 	// Each attempt has its own timeout (Retry.AttemptTimeout); a client-wide
 	// timeout would also cut the waits between attempts.
 	hc2.Timeout = 0
+	// go-github sets the Authorization header in its transport, so on every
+	// hop of a redirect: follow none that leaves the API's origin.
+	hc2.CheckRedirect = sameOriginRedirects
 	gh := github.NewClient(&hc2).WithAuthToken(o.Token)
 	gh.BaseURL = u
 	gh.UserAgent = "baton"
-	return &Client{gh: gh, owner: owner, repo: name, token: o.Token}, nil
+	return &Client{gh: gh, owner: owner, repo: name, token: o.Token, appLogin: o.AppLogin}, nil
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameOriginRedirects follows redirects only within the scheme, host and
+// port of the first request (GitHub moves renamed repositories that way),
+// at most five.
+func sameOriginRedirects(req *http.Request, via []*http.Request) error {
+	first := via[0].URL
+	if !strings.EqualFold(req.URL.Scheme, first.Scheme) || !strings.EqualFold(req.URL.Host, first.Host) {
+		return fmt.Errorf("refusing a redirect from %s to another host (%s): the token is sent only to the API", first.Host, req.URL.Host)
+	}
+	if len(via) >= 5 {
+		return errors.New("too many redirects")
+	}
+	return nil
 }
 
 // Repo returns "owner/name".
@@ -174,7 +222,9 @@ func (c *Client) findPR(ctx context.Context, head string) (*PR, error) {
 		return nil, c.wrap(err, "looking for the pull request of "+head)
 	}
 	for _, p := range ps {
-		if p.GetHead().GetRef() == head {
+		// Only a branch of this repository: a fork's pull request from a
+		// branch of the same name is someone else's.
+		if p.GetHead().GetRef() == head && strings.EqualFold(p.GetHead().GetRepo().GetFullName(), c.Repo()) {
 			return toPR(p), nil
 		}
 	}
@@ -343,12 +393,14 @@ const (
 	CommentUnchanged = "unchanged"
 )
 
-// UpsertComment keeps one comment on issue or pull request n that
-// contains marker: it is created when missing and edited in place when its
-// body differs. The marker is added to body when absent. It returns what
-// happened and the comment's URL.
+// UpsertComment keeps one comment on issue or pull request n that starts
+// with marker and was written by the token's own user ([Client.Self]): it
+// is created when missing and edited in place when its body differs. A
+// comment by anyone else is never edited, whatever it contains. The marker
+// is put at the start of body. It returns what happened and the comment's
+// URL.
 func (c *Client) UpsertComment(ctx context.Context, n int, marker, body string) (outcome, link string, err error) {
-	if !strings.Contains(body, marker) {
+	if !strings.HasPrefix(body, marker) {
 		body = marker + "\n" + body
 	}
 	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
@@ -358,8 +410,15 @@ func (c *Client) UpsertComment(ctx context.Context, n int, marker, body string) 
 			return "", "", c.wrap(err, fmt.Sprintf("listing the comments of #%d", n))
 		}
 		for _, cm := range cs {
-			if !strings.Contains(cm.GetBody(), marker) {
+			if !strings.HasPrefix(cm.GetBody(), marker) {
 				continue
+			}
+			self, err := c.Self(ctx)
+			if err != nil {
+				return "", "", err
+			}
+			if !slices.ContainsFunc(self, func(l string) bool { return strings.EqualFold(l, cm.GetUser().GetLogin()) }) {
+				continue // someone else's comment that carries the marker
 			}
 			if cm.GetBody() == body {
 				return CommentUnchanged, cm.GetHTMLURL(), nil
@@ -380,6 +439,41 @@ func (c *Client) UpsertComment(ctx context.Context, n int, marker, body string) 
 		return "", "", c.wrap(err, fmt.Sprintf("commenting on #%d", n))
 	}
 	return CommentCreated, cm.GetHTMLURL(), nil
+}
+
+// Self returns the logins whose comments the client may edit as its own:
+// the token's user from GET /user. Tokens of GitHub Apps, including
+// Actions' GITHUB_TOKEN, cannot read GET /user (GitHub answers 403
+// "Resource not accessible by integration"); they write as a bot, so Self
+// is then [ActionsLogin] and Options.AppLogin when set. The answer is
+// asked for once per client.
+func (c *Client) Self(ctx context.Context) ([]string, error) {
+	c.selfMu.Lock()
+	defer c.selfMu.Unlock()
+	if c.self != nil {
+		return c.self, nil
+	}
+	u, resp, err := c.gh.Users.Get(ctx, "")
+	switch {
+	case err == nil && u.GetLogin() != "":
+		c.self = []string{u.GetLogin()}
+	case resp != nil && resp.StatusCode == http.StatusForbidden && !isRateLimit(err):
+		c.self = []string{ActionsLogin}
+		if c.appLogin != "" {
+			c.self = append(c.self, c.appLogin)
+		}
+	case err == nil:
+		return nil, &Error{Msg: "GitHub did not say whose token this is (GET /user has no login)"}
+	default:
+		return nil, c.wrap(err, "reading the token's user")
+	}
+	return c.self, nil
+}
+
+func isRateLimit(err error) bool {
+	var rl *github.RateLimitError
+	var ab *github.AbuseRateLimitError
+	return errors.As(err, &rl) || errors.As(err, &ab)
 }
 
 // Error is a GitHub request that failed, with a hint for people.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -335,5 +336,155 @@ func TestHardening11RateLimitWaitNotCutByTimeout(t *testing.T) {
 	}
 	if pr.Number != 1 || fake.Count("GET /repos/acme/incidents/pulls/1") != 2 {
 		t.Errorf("got PR %d after %d requests, want PR 1 after 2", pr.Number, fake.Count("GET /repos/acme/incidents/pulls/1"))
+	}
+}
+
+// Issue "Hardening", item 16: the sticky comment is found by its marker
+// and by its author. A comment that anyone else wrote is never edited,
+// even when it starts with the marker: a new comment is created instead.
+// UpsertComment used to edit the first comment that contained the marker,
+// whoever wrote it.
+func TestHardening16StickyCommentOnlyOwn(t *testing.T) {
+	m := forge.Marker("ping")
+	for _, tc := range []struct {
+		name, login, appLogin string
+		foreign               []string // authors of comments that start with the marker
+		ownAuthor             string   // an earlier comment of ours, or ""
+	}{
+		// Actions' GITHUB_TOKEN: GET /user answers 403; Baton's comments
+		// are github-actions[bot]'s.
+		{name: "actions token", login: "github-actions[bot]", foreign: []string{"mallory", "other-app[bot]"}},
+		// A personal token: GET /user names its user.
+		{name: "personal token", login: "ann", foreign: []string{"mallory", "github-actions[bot]"}},
+		// A GitHub App's token with Options.AppLogin.
+		{name: "app token", login: "baton-app[bot]", appLogin: "baton-app[bot]", foreign: []string{"mallory"}, ownAuthor: "baton-app[bot]"},
+		{name: "actions token, earlier comment", login: "github-actions[bot]", foreign: []string{"mallory"}, ownAuthor: "github-actions[bot]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFake(t)
+			fake.Login = tc.login
+			fake.AddPR(forgetest.PR{Head: "b", Base: "main", Author: "mallory"})
+			var foreign []forgetest.Comment
+			for _, a := range tc.foreign {
+				foreign = append(foreign, fake.AddComment(1, a, m+"\nforged by "+a))
+			}
+			foreign = append(foreign, fake.AddComment(1, "mallory", "quoting "+m+" in the middle"))
+			var own forgetest.Comment
+			if tc.ownAuthor != "" {
+				own = fake.AddComment(1, tc.ownAuthor, m+"\nold")
+			}
+			c, err := forge.New(forge.Options{Token: token, APIURL: fake.APIURL(), Repo: "acme/incidents", AppLogin: tc.appLogin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for run, want := range []string{forge.CommentCreated, forge.CommentUnchanged} {
+				if tc.ownAuthor != "" && run == 0 {
+					want = forge.CommentEdited
+				}
+				got, _, err := c.UpsertComment(t.Context(), 1, m, "IMOC: bob")
+				if err != nil || got != want {
+					t.Fatalf("run %d: %s %v, want %s", run+1, got, err, want)
+				}
+			}
+			cs := fake.CommentsOn(1)
+			for i, f := range foreign {
+				if cs[i] != f {
+					t.Errorf("a foreign comment changed: %+v, was %+v", cs[i], f)
+				}
+			}
+			mine := cs[len(foreign):]
+			if len(mine) != 1 || mine[0].Body != m+"\nIMOC: bob" || (tc.ownAuthor != "" && mine[0].ID != own.ID) {
+				t.Errorf("own comments: %+v", mine)
+			}
+			for _, r := range fake.Requests() {
+				if r.Method == http.MethodPatch && r.Path != fmt.Sprintf("/repos/acme/incidents/issues/comments/%d", own.ID) {
+					t.Errorf("edited someone else's comment: %s", r)
+				}
+			}
+			if n := fake.Count("GET /user"); n != 1 {
+				t.Errorf("GET /user %d times, want once (cached)", n)
+			}
+		})
+	}
+}
+
+// Without AppLogin, a GitHub App's token cannot tell its own comments from
+// others': it writes a new one rather than edit one it cannot prove is its
+// own.
+func TestStickyCommentAppWithoutLogin(t *testing.T) {
+	fake := newFake(t)
+	fake.Login = "baton-app[bot]"
+	fake.AddPR(forgetest.PR{Head: "b", Base: "main"})
+	fake.AddComment(1, "baton-app[bot]", forge.Marker("ping")+"\nold")
+	got, _, err := client(t, fake, nil).UpsertComment(t.Context(), 1, forge.Marker("ping"), "new")
+	if err != nil || got != forge.CommentCreated || fake.Count("PATCH /repos/acme/incidents/issues/comments/*") != 0 {
+		t.Errorf("%s %v", got, err)
+	}
+}
+
+// GET /user failing for another reason than an integration token is an
+// error, not a guess.
+func TestSelfError(t *testing.T) {
+	fake := newFake(t)
+	fake.Login = "ann"
+	fake.AddPR(forgetest.PR{Head: "b", Base: "main"})
+	fake.AddComment(1, "ann", forge.Marker("ping")+"\nold")
+	fake.Script("GET /user", forgetest.Response{Status: 500, Body: `{"message":"boom"}`}, forgetest.Response{Status: 500, Body: `{"message":"boom"}`},
+		forgetest.Response{Status: 500, Body: `{"message":"boom"}`}, forgetest.Response{Status: 500, Body: `{"message":"boom"}`})
+	_, _, err := client(t, fake, nil).UpsertComment(t.Context(), 1, forge.Marker("ping"), "new")
+	if err == nil || !strings.Contains(err.Error(), "reading the token's user") || fake.Count("POST /repos/acme/incidents/issues/1/comments") != 0 {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A fork's pull request from a branch named like Baton's is not Baton's:
+// FindOrCreatePR does not adopt it even when GitHub's head filter lets it
+// through.
+func TestFindOrCreatePRIgnoresForks(t *testing.T) {
+	fake := newFake(t)
+	fake.AddPR(forgetest.PR{Head: "baton/incident/x", Base: "main", Author: "mallory", HeadOwner: "mallory"})
+	fake.Script("GET /repos/acme/incidents/pulls", forgetest.Response{Status: 200, Body: `[{"number":1,"head":{"ref":"baton/incident/x","label":"mallory:baton/incident/x","repo":{"full_name":"mallory/incidents"}}}]`})
+	pr, created, err := client(t, fake, nil).FindOrCreatePR(t.Context(), forge.NewPR{Head: "baton/incident/x", Base: "main", Title: "t"})
+	if err != nil || !created || pr.Number != 2 {
+		t.Fatalf("%+v %v %v", pr, created, err)
+	}
+}
+
+// The token goes only to the API's origin: plain http only on loopback, and
+// no redirect to another host is followed (go-github would add the token
+// to the redirected request).
+func TestTokenStaysWithTheAPI(t *testing.T) {
+	for _, api := range []string{"http://api.github.example/", "http://user:pw@127.0.0.1/api/v3"} {
+		if _, err := forge.New(forge.Options{Token: token, Repo: "a/b", APIURL: api}); err == nil {
+			t.Errorf("%s accepted", api)
+		}
+	}
+	for _, api := range []string{"http://127.0.0.1:9/api/v3", "http://localhost:9/", "http://[::1]:9/", "https://ghe.example/api/v3"} {
+		if _, err := forge.New(forge.Options{Token: token, Repo: "a/b", APIURL: api}); err != nil {
+			t.Errorf("%s refused: %v", api, err)
+		}
+	}
+
+	var leaked []string
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked = append(leaked, r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"number":1}`)
+	}))
+	defer evil.Close()
+	fake := newFake(t)
+	fake.Script("GET /repos/acme/incidents/pulls/1", forgetest.Response{Status: 302, Header: map[string]string{"Location": evil.URL + "/steal"}})
+	_, err := client(t, fake, nil).PR(t.Context(), 1)
+	if err == nil || !strings.Contains(err.Error(), "refusing a redirect") {
+		t.Errorf("err = %v", err)
+	}
+	if len(leaked) != 0 {
+		t.Errorf("the other host got %d requests (Authorization %q)", len(leaked), leaked)
+	}
+	// A redirect within the API is followed (renamed repositories).
+	fake.AddPR(forgetest.PR{Head: "b", Base: "main"})
+	fake.Script("GET /repos/acme/incidents/pulls/1", forgetest.Response{Status: 301, Header: map[string]string{"Location": fake.APIURL() + "repos/acme/incidents/pulls/1"}})
+	if pr, err := client(t, fake, nil).PR(t.Context(), 1); err != nil || pr.Number != 1 {
+		t.Errorf("same-host redirect: %+v %v", pr, err)
 	}
 }

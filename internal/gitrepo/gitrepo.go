@@ -5,9 +5,19 @@
 // never touched), a branch pointing at it, and a push over HTTPS with a
 // token or to any remote go-git supports.
 //
-// It knows nothing about incidents or GitHub: callers pass paths, bytes and
-// branch names. Errors never contain the token, nor credentials embedded in
-// a remote URL.
+// The token is sent only over HTTPS to one host ([Options.TokenHost]), as
+// the remote URL go-git will really use says (after the repository's
+// url.<base>.insteadOf rules): scheme https, that host (case folded), port
+// empty or 443 unless the host names another, and no credentials of its own
+// in the URL. Any other remote (plain http, another host, SSH, a path) gets
+// go-git's own authentication for its transport (the URL's credentials, the
+// SSH agent), and an authentication failure there says how to configure
+// credentials. go-git drops credentials on a redirect that leaves the
+// remote's origin.
+//
+// It knows nothing about incidents: callers pass paths, bytes and branch
+// names. It does not read the environment. Errors never contain the token,
+// nor credentials embedded in a remote URL.
 package gitrepo
 
 import (
@@ -32,15 +42,27 @@ import (
 // Repo is an opened git repository.
 type Repo struct {
 	repo *git.Repository
-	// token authenticates HTTPS remotes; empty for none.
-	token string
+	// token authenticates HTTPS remotes on tokenHost; empty for none.
+	token     string
+	tokenHost string
+	caBundle  []byte
 }
+
+// DefaultTokenHost is where a token goes when Options.TokenHost is empty.
+const DefaultTokenHost = "github.com"
 
 // Options configure how a repository talks to its remotes.
 type Options struct {
-	// Token is an access token for HTTPS remotes (a GitHub token is sent as
-	// the password of the user x-access-token). It is never logged.
+	// Token is a GitHub access token, sent as the password of the user
+	// x-access-token, only to https://TokenHost remotes. It is never logged.
 	Token string
+	// TokenHost is the host, with a port when it is not 443, that Token
+	// belongs to: DefaultTokenHost, or a GitHub Enterprise Server's host
+	// (the host of GITHUB_SERVER_URL).
+	TokenHost string
+	// CABundle holds PEM certificates trusted for HTTPS remotes besides the
+	// system's (a GitHub Enterprise Server with a private CA).
+	CABundle []byte
 }
 
 // Open opens the repository that contains dir (dir or one of its parents
@@ -53,7 +75,11 @@ func Open(ctx context.Context, dir string, o Options) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the git repository at %s: %w", dir, err)
 	}
-	return &Repo{repo: r, token: o.Token}, nil
+	host := o.TokenHost
+	if host == "" {
+		host = DefaultTokenHost
+	}
+	return &Repo{repo: r, token: o.Token, tokenHost: host, caBundle: o.CABundle}, nil
 }
 
 // File is one file of a commit: a slash-separated path and its content.
@@ -110,8 +136,9 @@ func (r *Repo) RemoteURL(remote string) (string, error) {
 	return redactURL(rem.Config().URLs[0]), nil
 }
 
-// auth returns the authentication for a remote: token basic auth for
-// http(s) URLs when a token is set.
+// auth returns the authentication for a remote: the token as basic auth
+// when TokenAllowed says the remote's URL may have it, else nil (go-git's
+// default for the transport).
 func (r *Repo) auth(remote string) transport.AuthMethod {
 	if r.token == "" {
 		return nil
@@ -120,12 +147,71 @@ func (r *Repo) auth(remote string) transport.AuthMethod {
 	if err != nil || len(rem.Config().URLs) == 0 {
 		return nil
 	}
-	u := rem.Config().URLs[0]
-	if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+	// URLs[0] is what go-git connects to, insteadOf rules applied.
+	if TokenAllowed(rem.Config().URLs[0], r.tokenHost) {
 		return &githttp.BasicAuth{Username: "x-access-token", Password: r.token}
 	}
 	return nil
 }
+
+// TokenAllowed reports whether a GitHub token for host (host or host:port)
+// may be sent to the git remote rawURL: only over https, to that host
+// exactly (compared case-insensitively, with the default port 443 when
+// none is given), and only when the URL carries no credentials of its own.
+// Everything else, including SSH, scp-like and file remotes, is refused.
+func TokenAllowed(rawURL, host string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "https" || u.User != nil || u.Opaque != "" || u.Host == "" {
+		return false
+	}
+	want, err := url.Parse("https://" + host)
+	if err != nil || want.Hostname() == "" || want.User != nil || want.Path != "" {
+		return false
+	}
+	port := func(p string) string {
+		if p == "" {
+			return "443"
+		}
+		return p
+	}
+	return strings.EqualFold(u.Hostname(), want.Hostname()) && port(u.Port()) == port(want.Port())
+}
+
+// remoteErr turns a failed fetch, list or push into an error without
+// secrets, with a hint when the remote wanted credentials.
+func (r *Repo) remoteErr(remote string, err error) error {
+	err = r.redact(err)
+	if !errors.Is(err, transport.ErrAuthenticationRequired) && !errors.Is(err, transport.ErrAuthorizationFailed) {
+		return err
+	}
+	u := "(unknown)"
+	if rem, rerr := r.repo.Remote(remote); rerr == nil && len(rem.Config().URLs) > 0 {
+		u = rem.Config().URLs[0]
+	}
+	e := &Error{Msg: err.Error(), err: err}
+	switch {
+	case r.token != "" && TokenAllowed(u, r.tokenHost):
+		e.Hint = "the remote refused the token: it needs write access to the repository's contents (in Actions: permissions: contents: write)"
+	case r.token != "":
+		e.Hint = fmt.Sprintf("the GitHub token is sent only over HTTPS to %s, and the remote %s is %s: give git credentials for that remote (an SSH remote uses your SSH agent), or point it at https://%s/OWNER/REPO", r.tokenHost, remote, redactURL(u), r.tokenHost)
+	default:
+		e.Hint = fmt.Sprintf("set GITHUB_TOKEN (or GH_TOKEN, or --token) for an https://%s remote, or use a remote whose credentials git already has (SSH with your agent)", r.tokenHost)
+	}
+	return e
+}
+
+// Error is a git operation that failed, with a hint for people. It never
+// contains the token.
+type Error struct {
+	Msg  string
+	Hint string
+	err  error
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Is lets callers test for the sentinel errors of the underlying failure.
+func (e *Error) Is(target error) bool { return errors.Is(e.err, target) }
 
 // RemoteBranches returns the commit hashes of the given branches on the
 // remote; branches the remote does not have are absent from the map.
@@ -134,9 +220,9 @@ func (r *Repo) RemoteBranches(ctx context.Context, remote string, branches ...st
 	if err != nil {
 		return nil, fmt.Errorf("remote %s: %w", remote, err)
 	}
-	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.auth(remote)})
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.auth(remote), CABundle: r.caBundle})
 	if err != nil {
-		return nil, r.redact(fmt.Errorf("listing the branches of %s: %w", remote, err))
+		return nil, r.remoteErr(remote, fmt.Errorf("listing the branches of %s: %w", remote, err))
 	}
 	out := map[string]string{}
 	for _, ref := range refs {
@@ -164,9 +250,9 @@ func (r *Repo) Fetch(ctx context.Context, remote string, branches ...string) (ma
 			specs = append(specs, config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", b, remote, b)))
 		}
 	}
-	err = r.repo.FetchContext(ctx, &git.FetchOptions{RemoteName: remote, RefSpecs: specs, Auth: r.auth(remote), Force: true})
+	err = r.repo.FetchContext(ctx, &git.FetchOptions{RemoteName: remote, RefSpecs: specs, Auth: r.auth(remote), CABundle: r.caBundle, Force: true})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return nil, r.redact(fmt.Errorf("fetching from %s: %w", remote, err))
+		return nil, r.remoteErr(remote, fmt.Errorf("fetching from %s: %w", remote, err))
 	}
 	return have, nil
 }
@@ -328,9 +414,10 @@ func (r *Repo) Push(ctx context.Context, remote, branch string, force bool) erro
 		RemoteName: remote,
 		RefSpecs:   []config.RefSpec{config.RefSpec(spec)},
 		Auth:       r.auth(remote),
+		CABundle:   r.caBundle,
 	})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return r.redact(fmt.Errorf("pushing %s to %s: %w", branch, remote, err))
+		return r.remoteErr(remote, fmt.Errorf("pushing %s to %s: %w", branch, remote, err))
 	}
 	return nil
 }

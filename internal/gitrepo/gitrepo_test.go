@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -255,61 +257,203 @@ func TestIdentity(t *testing.T) {
 	}
 }
 
-// TestHTTPSToken checks that an HTTPS remote gets the token as basic auth
-// for x-access-token, and that no error shows the token or credentials
-// written into the remote URL.
-func TestHTTPSToken(t *testing.T) {
-	const token = "ghs_SECRETtoken123"
-	var mu sync.Mutex
-	var auths []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		mu.Lock()
-		auths = append(auths, req.Header.Get("Authorization"))
-		mu.Unlock()
-		http.Error(w, "Bad credentials", http.StatusUnauthorized)
-	}))
-	defer srv.Close()
+// authServer is an HTTPS (or plain HTTP) git server that records the
+// Authorization header of every request and answers 401, or redirects
+// every request to redirect when it is set.
+type authServer struct {
+	*httptest.Server
+	mu    sync.Mutex
+	auths []string
+}
 
+func newAuthServer(t *testing.T, tls bool, redirect string) *authServer {
+	t.Helper()
+	s := &authServer{}
+	h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		s.mu.Lock()
+		s.auths = append(s.auths, req.Header.Get("Authorization"))
+		s.mu.Unlock()
+		if redirect != "" {
+			http.Redirect(w, req, redirect+req.URL.RequestURI(), http.StatusFound)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
+		http.Error(w, "Bad credentials", http.StatusUnauthorized)
+	})
+	if tls {
+		s.Server = httptest.NewTLSServer(h)
+	} else {
+		s.Server = httptest.NewServer(h)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// seen returns the Authorization headers received so far.
+func (s *authServer) seen() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.auths)
+}
+
+// host is the server's host:port.
+func (s *authServer) host() string {
+	return strings.TrimPrefix(strings.TrimPrefix(s.URL, "https://"), "http://")
+}
+
+// caBundle is the PEM certificate of httptest's TLS servers (they share
+// one).
+func caBundle(s *authServer) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})
+}
+
+// withRemote returns a clone whose origin is url, with extra git config
+// lines (key, value pairs) set.
+func withRemote(t *testing.T, url string, cfg ...string) string {
+	t.Helper()
 	work, _ := setup(t, map[string]string{"a": "a"})
-	lr, _ := git.PlainOpen(work)
-	if err := lr.DeleteRemote("origin"); err != nil {
-		t.Fatal(err)
+	gitCmd(t, work, "remote", "set-url", "origin", url)
+	for i := 0; i+1 < len(cfg); i += 2 {
+		gitCmd(t, work, "config", cfg[i], cfg[i+1])
 	}
-	u := strings.Replace(srv.URL, "http://", "http://someone:urlpassword@", 1) + "/acme/incidents.git"
-	if _, err := lr.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{u}}); err != nil {
-		t.Fatal(err)
+	return work
+}
+
+// Issue "Hardening", item 4: the GitHub token went to whatever the git
+// remote was: gitrepo added x-access-token:<token> to any http(s) remote on
+// any host, plain http included. It now goes only over HTTPS to the GitHub
+// host (Options.TokenHost), judged on the URL go-git really uses.
+func TestHardening04TokenOnlyToGitHubOverHTTPS(t *testing.T) {
+	for _, tc := range []struct {
+		url, host string
+		want      bool
+	}{
+		{"https://github.com/acme/incidents.git", "", true},
+		{"https://github.com/acme/incidents", "github.com", true},
+		{"HTTPS://GitHub.COM/acme/incidents", "github.com", true},
+		{"https://github.com:443/acme/incidents", "github.com", true},
+		{"https://github.com/acme/incidents", "GITHUB.com:443", true},
+		{"http://github.com/acme/incidents", "github.com", false},
+		{"https://github.com:8443/acme/incidents", "github.com", false},
+		{"https://github.com./acme/incidents", "github.com", false},
+		{"https://github.com.evil.example/acme/incidents", "github.com", false},
+		{"https://github.com@evil.example/acme/incidents", "github.com", false},
+		{"https://evil.example/github.com/acme/incidents", "github.com", false},
+		{"https://evil.example#@github.com/acme", "github.com", false},
+		{"https://api.github.com/acme/incidents", "github.com", false},
+		{"https://gïthub.com/acme/incidents", "github.com", false},
+		{"https://xn--gthub-n4a.com/acme/incidents", "github.com", false},
+		{"https://someone:secret@github.com/acme/incidents", "github.com", false},
+		{"https://x-access-token@github.com/acme/incidents", "github.com", false},
+		{"git@github.com:acme/incidents.git", "github.com", false},
+		{"ssh://git@github.com/acme/incidents.git", "github.com", false},
+		{"git://github.com/acme/incidents.git", "github.com", false},
+		{"file:///srv/git/incidents.git", "github.com", false},
+		{"/srv/git/incidents.git", "github.com", false},
+		{"https:github.com/acme/incidents", "github.com", false},
+		{"https://ghe.example.com/acme/incidents", "ghe.example.com", true},
+		{"https://ghe.example.com:8443/acme/incidents", "ghe.example.com:8443", true},
+		{"https://ghe.example.com/acme/incidents", "ghe.example.com:8443", false},
+		{"https://github.com/acme/incidents", "ghe.example.com", false},
+		{"https://github.com/acme/incidents", "user@github.com", false},
+		{"https://github.com/acme/incidents", "github.com/path", false},
+	} {
+		host := tc.host
+		if host == "" {
+			host = DefaultTokenHost
+		}
+		if got := TokenAllowed(tc.url, host); got != tc.want {
+			t.Errorf("TokenAllowed(%q, %q) = %v, want %v", tc.url, host, got, tc.want)
+		}
 	}
-	r, err := Open(t.Context(), work, Options{Token: token})
+
+	// What real servers receive.
+	const token = "ghs_SECRETtoken123"
+	tokenAuth := "Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:"+token))
+	github := newAuthServer(t, true, "")        // plays the GitHub host
+	other := newAuthServer(t, true, "")         // another HTTPS host
+	plain := newAuthServer(t, false, "")        // plain http on the GitHub host's address
+	bounce := newAuthServer(t, true, other.URL) // the GitHub host redirecting elsewhere
+	ca := caBundle(github)
+	for _, tc := range []struct {
+		name   string
+		work   string
+		host   string
+		server *authServer
+		want   string // Authorization the server must see on every request
+		hint   string // in the error's hint
+	}{
+		{"https to the GitHub host", withRemote(t, github.URL+"/acme/incidents.git"), github.host(), github, tokenAuth, "refused the token"},
+		{"plain http", withRemote(t, plain.URL+"/acme/incidents.git"), plain.host(), plain, "", "only over HTTPS"},
+		{"another host", withRemote(t, other.URL+"/acme/incidents.git"), github.host(), other, "", "only over HTTPS to " + github.host()},
+		{"default host", withRemote(t, github.URL+"/acme/incidents.git"), "", github, "", "only over HTTPS to github.com"},
+		{"credentials in the URL", withRemote(t, strings.Replace(github.URL, "https://", "https://someone:urlpassword@", 1)+"/acme/incidents.git"), github.host(), github,
+			"Basic " + base64.StdEncoding.EncodeToString([]byte("someone:urlpassword")), "only over HTTPS"},
+		// insteadOf rewrites what go-git connects to; the decision follows.
+		{"insteadOf to another host", withRemote(t, github.URL+"/acme/incidents.git", "url."+other.URL+"/.insteadOf", github.URL+"/"), github.host(), other, "", "only over HTTPS"},
+		{"insteadOf to the GitHub host", withRemote(t, "gh:acme/incidents.git", "url."+github.URL+"/.insteadOf", "gh:"), github.host(), github, tokenAuth, "refused the token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(tc.server.seen())
+			r, err := Open(t.Context(), tc.work, Options{Token: token, TokenHost: tc.host, CABundle: ca})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, op := range map[string]func() error{
+				"fetch": func() error { _, err := r.Fetch(t.Context(), "origin", "main"); return err },
+				"push":  func() error { return r.Push(t.Context(), "origin", "main", false) },
+			} {
+				err := op()
+				var ge *Error
+				if !errors.As(err, &ge) || !strings.Contains(ge.Hint, tc.hint) {
+					t.Errorf("%s: err %v, hint %q, want a hint with %q", name, err, hintOf(err), tc.hint)
+				}
+				if err != nil && (strings.Contains(err.Error()+hintOf(err), token) || strings.Contains(err.Error()+hintOf(err), "urlpassword")) {
+					t.Errorf("%s: error leaks a secret: %v (%s)", name, err, hintOf(err))
+				}
+			}
+			got := tc.server.seen()[before:]
+			if len(got) == 0 {
+				t.Fatal("no request reached the server")
+			}
+			for _, a := range got {
+				if a != tc.want {
+					t.Errorf("Authorization %q, want %q", a, tc.want)
+				}
+			}
+		})
+	}
+
+	// A redirect from the GitHub host to another one: the token goes to
+	// the first, never to the second.
+	before := len(other.seen())
+	r, err := Open(t.Context(), withRemote(t, bounce.URL+"/acme/incidents.git"), Options{Token: token, TokenHost: bounce.host(), CABundle: ca})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := r.RemoteURL("origin"); strings.Contains(got, "urlpassword") {
-		t.Errorf("RemoteURL shows credentials: %s", got)
+	if _, err := r.Fetch(t.Context(), "origin", "main"); err == nil {
+		t.Error("fetch through a redirect succeeded")
 	}
-	for name, op := range map[string]func() error{
-		"fetch": func() error { _, err := r.Fetch(t.Context(), "origin", "main"); return err },
-		"push":  func() error { return r.Push(t.Context(), "origin", "main", false) },
-	} {
-		err := op()
-		if err == nil {
-			t.Fatalf("%s: no error", name)
-		}
-		if strings.Contains(err.Error(), token) || strings.Contains(err.Error(), "urlpassword") {
-			t.Errorf("%s: error leaks a secret: %v", name, err)
-		}
-		t.Logf("%s: %v", name, err)
+	if got := bounce.seen(); len(got) == 0 || got[0] != tokenAuth {
+		t.Errorf("the GitHub host saw %q", got)
 	}
-	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("x-access-token:"+token))
-	mu.Lock()
-	defer mu.Unlock()
-	if len(auths) == 0 {
-		t.Fatal("no request reached the server")
+	got := other.seen()[before:]
+	if len(got) == 0 {
+		t.Error("the redirect was not followed at all")
 	}
-	for _, a := range auths {
-		if a != want {
-			t.Errorf("Authorization %q, want x-access-token basic auth", a)
+	for _, a := range got {
+		if a != "" {
+			t.Errorf("the redirect's target got Authorization %q", a)
 		}
 	}
+}
+
+func hintOf(err error) string {
+	var ge *Error
+	if errors.As(err, &ge) {
+		return ge.Hint
+	}
+	return ""
 }
 
 func TestRedact(t *testing.T) {

@@ -4,6 +4,10 @@
 // files), records every request, and fails the test on any request it does
 // not expect. Scripted responses can be queued in front of a route to test
 // rate limits and errors.
+//
+// GET /user answers as GitHub does: the login of Server.Login, except that
+// a bot (a login ending in "[bot]", like the Actions GITHUB_TOKEN's
+// github-actions[bot]) gets 403 "Resource not accessible by integration".
 package forgetest
 
 import (
@@ -63,6 +67,9 @@ type PR struct {
 	Reviews    []string `json:"-"` // logins that reviewed
 	HTMLURL    string   `json:"html_url"`
 	HeadRepoID int      `json:"-"`
+	// HeadOwner owns the head branch's repository: a fork's owner, or
+	// empty for a branch of the repository itself.
+	HeadOwner string `json:"-"`
 }
 
 // Comment is an issue comment of the fake.
@@ -180,6 +187,17 @@ func (s *Server) PR(n int) *PR {
 	return s.PRs[n-1]
 }
 
+// AddComment adds a comment by author on issue or pull request n, as
+// someone other than the token's user would, and returns it.
+func (s *Server) AddComment(n int, author, body string) Comment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	c := &Comment{ID: s.nextID, Issue: n, Body: body, Author: author}
+	s.Comments = append(s.Comments, c)
+	return *c
+}
+
 // CommentsOn returns the comments of issue or pull request n.
 func (s *Server) CommentsOn(n int) []Comment {
 	s.mu.Lock()
@@ -231,6 +249,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.t.Errorf("forgetest: %s: body is not JSON: %v", route, err)
 		}
 	}
+	if r.URL.Path == "/user" && r.Method == http.MethodGet {
+		if strings.HasSuffix(s.Login, "[bot]") {
+			writeJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"login": s.Login, "type": "User"})
+		return
+	}
 	switch m := []string(nil); {
 	case func() bool { m = rePulls.FindStringSubmatch(r.URL.Path); return m != nil && repoOK(m) }():
 		switch r.Method {
@@ -238,7 +264,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			head := r.URL.Query().Get("head")
 			var out []any
 			for _, p := range s.PRs {
-				if (r.URL.Query().Get("state") == "" || p.State == r.URL.Query().Get("state")) && (head == "" || head == s.Owner+":"+p.Head) {
+				if (r.URL.Query().Get("state") == "" || p.State == r.URL.Query().Get("state")) && (head == "" || head == s.headOwner(p)+":"+p.Head) {
 					out = append(out, s.prJSON(p))
 				}
 			}
@@ -247,7 +273,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		case http.MethodPost:
 			head, _ := in["head"].(string)
 			for _, p := range s.PRs {
-				if p.Head == head && p.State == "open" {
+				if p.Head == head && s.headOwner(p) == s.Owner && p.State == "open" {
 					w.WriteHeader(http.StatusUnprocessableEntity)
 					fmt.Fprintf(w, validateErr, "PullRequest", "custom", "A pull request already exists for "+s.Owner+":"+head+".")
 					return
@@ -398,6 +424,13 @@ func (s *Server) pr(num string) *PR {
 	return s.PRs[n-1]
 }
 
+func (s *Server) headOwner(p *PR) string {
+	if p.HeadOwner != "" {
+		return p.HeadOwner
+	}
+	return s.Owner
+}
+
 func (s *Server) prJSON(p *PR) map[string]any {
 	users := func(ls []string) []any {
 		out := []any{}
@@ -412,8 +445,9 @@ func (s *Server) prJSON(p *PR) map[string]any {
 	}
 	return map[string]any{
 		"number": p.Number, "title": p.Title, "body": p.Body, "state": p.State, "html_url": p.HTMLURL,
-		"user":                map[string]any{"login": p.Author},
-		"head":                map[string]any{"ref": p.Head, "sha": p.HeadSHA},
+		"user": map[string]any{"login": p.Author},
+		"head": map[string]any{"ref": p.Head, "sha": p.HeadSHA, "label": s.headOwner(p) + ":" + p.Head,
+			"repo": map[string]any{"full_name": s.headOwner(p) + "/" + s.Repo}},
 		"base":                map[string]any{"ref": p.Base},
 		"assignees":           users(p.Assignees),
 		"requested_reviewers": users(p.Reviewers),
@@ -423,9 +457,16 @@ func (s *Server) prJSON(p *PR) map[string]any {
 
 func (s *Server) commentJSON(c *Comment) map[string]any {
 	return map[string]any{
-		"id": c.ID, "body": c.Body, "user": map[string]any{"login": c.Author},
+		"id": c.ID, "body": c.Body, "user": map[string]any{"login": c.Author, "type": userType(c.Author)},
 		"html_url": fmt.Sprintf("https://github.example/%s/%s/issues/%d#issuecomment-%d", s.Owner, s.Repo, c.Issue, c.ID),
 	}
+}
+
+func userType(login string) string {
+	if strings.HasSuffix(login, "[bot]") {
+		return "Bot"
+	}
+	return "User"
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,539 @@
+package flow_test
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/internal/edit"
+	"github.com/batonhq/baton/internal/flow"
+	"github.com/batonhq/baton/internal/forge"
+	"github.com/batonhq/baton/internal/forge/forgetest"
+	"github.com/batonhq/baton/internal/gitrepo"
+	"github.com/batonhq/baton/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const token = "ghs_NEVERprintTHIS0123456789abcdef"
+
+var now = time.Date(2026, 11, 27, 10, 30, 0, 0, time.UTC)
+
+// example is the example organisation at the repository's root: the base
+// branch's checkout in ping tests.
+func example() fs.FS { return os.DirFS(filepath.Join("..", "..")) }
+
+// newFake returns a fake GitHub for fernway/incidents and a client for it.
+func newFake(t *testing.T) (*forgetest.Server, *forge.Client) {
+	t.Helper()
+	fake := forgetest.New(t, "fernway/incidents")
+	fake.Token = token
+	c, err := forge.New(forge.Options{Token: token, APIURL: fake.APIURL(), Repo: "fernway/incidents", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, c
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", p, diff)
+	}
+}
+
+// counts returns how many requests each of the given routes received.
+func counts(fake *forgetest.Server, routes ...string) map[string]int {
+	out := map[string]int{}
+	for _, r := range routes {
+		out[r] = fake.Count(r)
+	}
+	return out
+}
+
+const (
+	reviewRoute  = "POST /repos/fernway/incidents/pulls/1/requested_reviewers"
+	assignRoute  = "POST /repos/fernway/incidents/issues/1/assignees"
+	labelRoute   = "POST /repos/fernway/incidents/issues/1/labels"
+	commentRoute = "POST /repos/fernway/incidents/issues/1/comments"
+	editRoute    = "PATCH /repos/fernway/incidents/issues/comments/*"
+	contentRoute = "GET /repos/fernway/incidents/contents/*"
+)
+
+// The IMOC workflow on a pull request that updates an incident, twice: the
+// second run edits the comment and requests nothing again.
+func TestPing(t *testing.T) {
+	fake, gh := newFake(t)
+	const p = "incidents/2026/2026-11-26-invoice-email-delays/incident.md"
+	base, err := fs.ReadFile(example(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := fake.AddPR(forgetest.PR{Head: "someone/update", Base: "main", Author: "hannah-osei", Files: []string{p, "README.md"}})
+	head := strings.Replace(string(base), "status: identified\n", "status: monitoring\n", 1)
+	head = strings.Replace(head, "tags: [email", "  - at: 2026-11-27T09:00:00Z\n    status: monitoring\n    message: Delivered.\ntags: [email", 1)
+	fake.Contents[pr.HeadSHA+":"+p] = head
+
+	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"requested review from marcus-webb", "assigned hannah-osei", "labelled SEV3", "comment created"}
+	if diff := cmp.Diff(want, res.Did); diff != "" || res.Held != "" || len(res.Notes) != 0 {
+		t.Errorf("did (-want +got):\n%s\nheld %q notes %q", diff, res.Held, res.Notes)
+	}
+	if diff := cmp.Diff([]flow.Target{{ID: "2026-11-26-invoice-email-delays"}}, res.Touched); diff != "" {
+		t.Errorf("touched (-want +got):\n%s", diff)
+	}
+	cs := fake.CommentsOn(1)
+	if len(cs) != 1 || res.Link == "" {
+		t.Fatalf("comments %+v, link %q", cs, res.Link)
+	}
+	golden(t, "ping.golden", cs[0].Body)
+
+	// The pull request resolves the incident: the comment is edited.
+	head = strings.Replace(head, "status: monitoring\nvisibility", "status: resolved\nvisibility", 1)
+	head = strings.Replace(head, "acknowledged: 2026-11-26T16:14:00Z\n", "acknowledged: 2026-11-26T16:14:00Z\nresolved: 2026-11-27T09:30:00Z\n", 1)
+	head = strings.Replace(head, "tags: [email", "  - at: 2026-11-27T09:30:00Z\n    status: resolved\n    message: Done.\ntags: [email", 1)
+	fake.Contents[pr.HeadSHA+":"+p] = head
+	for i, want := range []string{"comment edited", "comment unchanged"} {
+		res, err = flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+		if err != nil || !slices.Equal(res.Did, []string{want}) {
+			t.Errorf("run %d: %v %v, want %s", i+2, res.Did, err, want)
+		}
+	}
+	if cs := fake.CommentsOn(1); len(cs) != 1 || !strings.Contains(cs[0].Body, "| Status | resolved (declared") {
+		t.Errorf("comments %+v", cs)
+	}
+	if diff := cmp.Diff(map[string]int{reviewRoute: 1, assignRoute: 1, labelRoute: 1, commentRoute: 1, editRoute: 1}, counts(fake, reviewRoute, assignRoute, labelRoute, commentRoute, editRoute)); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+// A pull request that touches no incident gets nothing; one that deletes
+// its incident is noted, not pinged.
+func TestPingNothing(t *testing.T) {
+	fake, gh := newFake(t)
+	fake.AddPR(forgetest.PR{Head: "docs", Base: "main", Files: []string{"README.md", "incidents/README.md", "incidents/2026/2026-11-26-invoice-email-delays/graph.png"}})
+	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil || len(res.Touched) != 0 || len(res.Did) != 0 || fake.Count(contentRoute) != 0 {
+		t.Errorf("%+v %v", res, err)
+	}
+
+	fake, gh = newFake(t)
+	const p = "incidents/2026/2026-04-07-stale-exchange-rates/incident.md"
+	fake.AddPR(forgetest.PR{Head: "rm", Base: "main", Files: []string{p}})
+	res, err = flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil || res.Held != "" || len(res.Did) != 0 || len(fake.CommentsOn(1)) != 0 {
+		t.Errorf("deleted: %+v %v", res, err)
+	}
+	if want := []string{"2026-04-07-stale-exchange-rates cannot be read from #1 (deleted, or it has errors that `baton validate` reports)"}; !slices.Equal(res.Notes, want) {
+		t.Errorf("notes %q", res.Notes)
+	}
+}
+
+// hostile is a new incident as a fork's pull request might add it: markup,
+// mentions and links in the title, an IMOC who was not on call when it says
+// it was declared (sofia was, on imoc-global, with kai shadowing her), and
+// a trainee shadow the rotation does not pair with anyone then.
+const hostile = `---
+title: "Pwned @fernway/everyone @jbrandt #1 fernway/incidents#2 GH-3 [click](https://evil.example) ![x](https://evil.example/i.png) <img src=x onerror=alert(1)> www.evil.example | fake | row **bold** <!-- baton:ping -->"
+type: incident
+severity: SEV3
+status: investigating
+visibility: internal
+rotation: imoc-global
+imoc: priya
+owner: ellie
+shadows: [noor]
+components:
+  - {id: email, impact: degraded_performance}
+declared: 2026-11-27T10:00:00Z
+updates:
+  - at: 2026-11-27T10:00:00Z
+    status: investigating
+    message: We are looking into it.
+---
+`
+
+const hostilePath = "incidents/2026/2026-11-27-pwned/incident.md"
+
+// hostilePR adds a fork's pull request with the files and returns it.
+func hostilePR(fake *forgetest.Server, files map[string]string) *forgetest.PR {
+	var paths []string
+	for p := range files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	pr := fake.AddPR(forgetest.PR{Head: "main", HeadOwner: "mallory", Base: "main", Author: "mallory", Title: "@everyone [x](https://evil.example)", Files: paths})
+	for p, data := range files {
+		fake.Contents[pr.HeadSHA+":"+p] = data
+	}
+	return pr
+}
+
+// Issue "Hardening", item 3: only the base branch decides whom ping asks,
+// assigns, labels and mentions, and the comment shows the pull request's
+// strings escaped. The exact comment is in testdata/ping-hostile.golden.
+func TestHardening03PingHostilePullRequest(t *testing.T) {
+	fake, gh := newFake(t)
+	hostilePR(fake, map[string]string{
+		hostilePath: hostile,
+		// The pull request's own people.yaml, rotation and baton.yaml are
+		// never read.
+		"people.yaml":                "people:\n  - {handle: priya, name: P, github: mallory, imoc: qualified}\n",
+		"rotations/imoc-global.yaml": "name: evil\n",
+		"baton.yaml":                 "severities: [{id: PWNED, name: x}]\n",
+	})
+	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"requested review from sofialindqvist", "assigned elliepark", "labelled SEV3", "comment created"}
+	if diff := cmp.Diff(want, res.Did); diff != "" {
+		t.Errorf("did (-want +got):\n%s", diff)
+	}
+	if want := []string{"2026-11-27-pwned names IMOC priya, who was not on call on imoc-global when it was declared; asked sofia"}; !slices.Equal(res.Notes, want) {
+		t.Errorf("notes %q", res.Notes)
+	}
+	pr := fake.PR(1)
+	if !slices.Equal(pr.Reviewers, []string{"sofialindqvist"}) || !slices.Equal(pr.Assignees, []string{"elliepark"}) || !slices.Equal(pr.Labels, []string{"SEV3"}) {
+		t.Errorf("reviewers %v assignees %v labels %v", pr.Reviewers, pr.Assignees, pr.Labels)
+	}
+	for _, r := range fake.Requests() {
+		if strings.HasPrefix(r.Path, "/repos/fernway/incidents/contents/") && r.Path != "/repos/fernway/incidents/contents/"+hostilePath {
+			t.Errorf("read %s from the pull request", r)
+		}
+	}
+	cs := fake.CommentsOn(1)
+	if len(cs) != 1 {
+		t.Fatalf("comments %+v", cs)
+	}
+	golden(t, "ping-hostile.golden", cs[0].Body)
+}
+
+// Issue "Hardening", item 3: a pull request whose incident files do not
+// validate gets a neutral comment with the problems' codes and positions,
+// and no review request, assignment or label.
+func TestHardening03PingInvalidPullRequest(t *testing.T) {
+	fake, gh := newFake(t)
+	broken := strings.Replace(hostile, "owner: ellie", "owner: \"@fernway/everyone\"", 1)
+	broken = strings.Replace(broken, "severity: SEV3", "severity: PWNED", 1)
+	hostilePR(fake, map[string]string{hostilePath: broken})
+	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Held != flow.HeldInvalid || !slices.Equal(res.Did, []string{"comment created"}) {
+		t.Errorf("held %q did %v", res.Held, res.Did)
+	}
+	var codes []string
+	for _, p := range res.Problems {
+		codes = append(codes, fmt.Sprintf("%s:%d:%s", p.File, p.Line, p.Code))
+	}
+	t.Logf("problems: %v", codes)
+	if len(codes) == 0 {
+		t.Error("no problems")
+	}
+	if diff := cmp.Diff(map[string]int{reviewRoute: 0, assignRoute: 0, labelRoute: 0, commentRoute: 1}, counts(fake, reviewRoute, assignRoute, labelRoute, commentRoute)); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	golden(t, "ping-invalid.golden", fake.CommentsOn(1)[0].Body)
+
+	// Fixed, the same pull request is pinged, and the comment edited.
+	hostilePR(fake, map[string]string{hostilePath: hostile}) // #2
+	fake.Contents[fake.PR(1).HeadSHA+":"+hostilePath] = hostile
+	res, err = flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil || res.Held != "" || !slices.Contains(res.Did, "comment edited") || !slices.Contains(res.Did, "requested review from sofialindqvist") {
+		t.Errorf("fixed: %+v %v", res, err)
+	}
+}
+
+// Issue "Hardening", item 3: a pull request that touches more incidents
+// than flow.MaxIncidents gets a neutral comment; none of its files is read.
+func TestHardening03PingTooManyIncidents(t *testing.T) {
+	fake, gh := newFake(t)
+	files := map[string]string{}
+	for i := range flow.MaxIncidents + 1 {
+		files[fmt.Sprintf("incidents/2026/2026-11-%02d-pwned/incident.md", i+1)] = hostile
+	}
+	hostilePR(fake, files)
+	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil || res.Held != flow.HeldTooMany || len(res.Touched) != flow.MaxIncidents+1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if diff := cmp.Diff(map[string]int{reviewRoute: 0, assignRoute: 0, labelRoute: 0, commentRoute: 1, contentRoute: 0}, counts(fake, reviewRoute, assignRoute, labelRoute, commentRoute, contentRoute)); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	want := "<!-- baton:ping -->\n## Baton\n\nThis pull request touches 11 incidents. Baton pings the IMOC on pull requests that touch at most 10, so it has asked nobody to review this one. Split it, or ask the IMOCs for a review yourself.\n\n<sub>Written by `baton ping`; edited in place when the pull request changes.</sub>\n"
+	if got := fake.CommentsOn(1)[0].Body; got != want {
+		t.Errorf("comment:\n%s", got)
+	}
+}
+
+// world is the example organisation in a git clone whose origin is a bare
+// repository on disk, and a fake GitHub.
+type world struct {
+	work string
+	bare *git.Repository
+	git  *gitrepo.Repo
+	fake *forgetest.Server
+	gh   *forge.Client
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	dir := t.TempDir()
+	work := filepath.Join(dir, "work")
+	for _, name := range []string{"baton.yaml", "people.yaml", "rotations", "incidents"} {
+		if err := os.CopyFS(filepath.Join(work, name), os.DirFS(filepath.Join("..", "..", name))); err != nil {
+			// CopyFS wants a folder; copy single files by hand.
+			data, rerr := os.ReadFile(filepath.Join("..", "..", name))
+			if rerr != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(work, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(work, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r, err := git.PlainInitWithOptions(work, &git.PlainInitOptions{InitOptions: git.InitOptions{DefaultBranch: plumbing.Main}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	if err := wt.AddGlob("."); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Ann", Email: "ann@example.com", When: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	if _, err := wt.Commit("example", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+	bareDir := filepath.Join(dir, "origin.git")
+	bare, err := git.PlainInitWithOptions(bareDir, &git.PlainInitOptions{Bare: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{bareDir}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.PushContext(t.Context(), &git.PushOptions{RemoteName: "origin"}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := gitrepo.Open(t.Context(), work, gitrepo.Options{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake, gh := newFake(t)
+	return &world{work: work, bare: bare, git: g, fake: fake, gh: gh}
+}
+
+// branchFiles returns the files a remote branch's head commit changes,
+// and the commit.
+func (w *world) head(t *testing.T, branch string) (*object.Commit, []string) {
+	t.Helper()
+	ref, err := w.bare.Reference(plumbing.NewBranchReferenceName(branch), true)
+	if err != nil {
+		t.Fatalf("remote branch %s: %v", branch, err)
+	}
+	c, err := w.bare.CommitObject(ref.Hash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := c.Parent(0)
+	pt, _ := p.Tree()
+	ct, _ := c.Tree()
+	ch, err := pt.Diff(ct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, x := range ch {
+		names = append(names, x.To.Name)
+	}
+	return c, names
+}
+
+func declare(title string, at time.Time) flow.Edit {
+	return flow.IncidentEdit(flow.Declare, func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
+		return edit.Declare(repo, edit.Declaration{Title: title, Severity: "SEV2", Owner: "ellie", Visibility: "internal",
+			Components: []edit.Component{{ID: "checkout", Impact: "partial_outage"}}, At: at})
+	})
+}
+
+// Publishing a declaration twice: one branch with one commit, one pull
+// request, pinged once.
+func TestPublishDeclare(t *testing.T) {
+	w := newWorld(t)
+	at := time.Date(2026, 11, 27, 15, 4, 5, 0, time.UTC)
+	const id = "2026-11-27-card-payments-failing"
+	pub := flow.Publication{Remote: "origin", DefaultBranch: "main", Edit: declare("Card payments failing", at), Now: at, Signature: gitrepo.DefaultSignature}
+	res, err := flow.Publish(t.Context(), w.gh, w.git, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Branch != "baton/incident/"+id || res.Pushed == "" || res.PR == nil || !res.Created || res.Ping == nil {
+		t.Fatalf("%+v", res)
+	}
+	if diff := cmp.Diff([]string{"requested review from jbrandt", "assigned elliepark", "labelled SEV2", "comment created"}, res.Ping.Did); diff != "" {
+		t.Errorf("ping (-want +got):\n%s", diff)
+	}
+	c, changed := w.head(t, res.Branch)
+	if c.Author.Name != "baton" || !strings.HasPrefix(c.Message, "Declare "+id+"\n") || !slices.Equal(changed, []string{"incidents/2026/" + id + "/incident.md"}) {
+		t.Errorf("commit %v %q %v", c.Author, c.Message, changed)
+	}
+	pr := w.fake.PR(1)
+	if pr.Title != "Declare incident: Card payments failing" || pr.Head != res.Branch || pr.Base != "main" || !strings.HasPrefix(pr.Body, "Incident `"+id+"` (SEV2, investigating).") {
+		t.Errorf("PR %+v", pr)
+	}
+
+	// Again, minutes later: the same incident, branch and pull request.
+	pub.Now = at.Add(5 * time.Minute)
+	pub.Edit = declare("Card payments failing", pub.Now)
+	res, err = flow.Publish(t.Context(), w.gh, w.git, pub)
+	if err != nil || res.Pushed != "" || res.PR == nil || res.Created || res.PR.Number != 1 || !slices.Equal(res.Ping.Did, []string{"comment unchanged"}) {
+		t.Errorf("again: %+v %v", res, err)
+	}
+	if len(w.fake.PRs) != 1 || w.fake.Count("POST /repos/fernway/incidents/pulls") != 1 {
+		t.Errorf("%d pull requests", len(w.fake.PRs))
+	}
+}
+
+// Issue "Hardening", item 3 (sibling): the pull request Publish opens
+// shows the incident's title escaped, in its title and in the comment.
+func TestHardening03PublishEscapesTitles(t *testing.T) {
+	w := newWorld(t)
+	at := time.Date(2026, 11, 27, 15, 4, 5, 0, time.UTC)
+	title := "Pwned @fernway/everyone #1 https://evil.example <b>x</b>"
+	res, err := flow.Publish(t.Context(), w.gh, w.git, flow.Publication{Remote: "origin", DefaultBranch: "main", Edit: declare(title, at), Now: at})
+	if err != nil || res.PR == nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	const z = "\u200d"
+	if got, want := w.fake.PR(1).Title, "Declare incident: Pwned @"+z+"fernway/everyone #"+z+"1 https:"+z+"//evil.example <b>x</b>"; got != want {
+		t.Errorf("title %q, want %q", got, want)
+	}
+	body := w.fake.CommentsOn(1)[0].Body
+	if want := ": Pwned \\@" + z + "fernway/everyone \\#" + z + "1 https:" + z + "//evil.example \\<b\\>x\\</b\\>\n"; !strings.Contains(body, want) {
+		t.Errorf("comment lacks %q:\n%s", want, body)
+	}
+}
+
+// A change that is not an incident's: a rotation override, with the people
+// whose shifts change as reviewers. It gets its own title and body, review
+// requests, and no comment or label.
+func TestPublishChange(t *testing.T) {
+	w := newWorld(t)
+	const rot = "rotations/imoc-platform.yaml"
+	override := flow.Edit(func(repo *schema.Repo, fsys fs.FS) (*flow.Change, error) {
+		data, err := fs.ReadFile(fsys, rot)
+		if err != nil {
+			return nil, err
+		}
+		if strings.Contains(string(data), "\noverrides:") {
+			return nil, errors.New("the example rotation has overrides now: adapt the test")
+		}
+		data = append(data, "overrides:\n  - {kind: replace, user: marcus, replaces: jonas, from: 2026-12-01T09:00:00Z, until: 2026-12-02T09:00:00Z, reason: swap}\n"...)
+		return &flow.Change{
+			Branch: "baton/override/imoc-platform-2026-12-01", Files: []edit.File{{Path: rot, Data: data}}, Message: "Override imoc-platform\n",
+			Describe: func(after *schema.Repo) flow.PRSpec {
+				return flow.PRSpec{Title: "Override on imoc-platform", Body: "Marcus takes Jonas's shift.", Reviewers: []string{"marcus", "jonas"}}
+			},
+		}, nil
+	})
+	at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	res, err := flow.Publish(t.Context(), w.gh, w.git, flow.Publication{Remote: "origin", DefaultBranch: "main", Branch: "baton/override/imoc-platform-2026-12-01", Edit: override, Now: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"requested review from marcus-webb", "requested review from jbrandt"}, res.Ping.Did); diff != "" {
+		t.Errorf("did (-want +got):\n%s", diff)
+	}
+	pr := w.fake.PR(1)
+	if pr.Title != "Override on imoc-platform" || pr.Body != "Marcus takes Jonas's shift." || len(w.fake.CommentsOn(1)) != 0 || len(pr.Labels) != 0 {
+		t.Errorf("PR %+v", pr)
+	}
+	if _, changed := w.head(t, res.Branch); !slices.Equal(changed, []string{rot}) {
+		t.Errorf("changed %v", changed)
+	}
+}
+
+// An edit whose result would not validate is refused before anything is
+// committed or asked of GitHub; an edit with nothing to write opens
+// nothing.
+func TestPublishRefusals(t *testing.T) {
+	w := newWorld(t)
+	const p = "incidents/2026/2026-11-27-broken/incident.md"
+	broken := flow.Edit(func(*schema.Repo, fs.FS) (*flow.Change, error) {
+		return &flow.Change{Branch: "baton/incident/2026-11-27-broken", Files: []edit.File{{Path: p, Data: []byte(strings.Replace(hostile, "owner: ellie", "owner: nobody", 1))}}, Message: "x"}, nil
+	})
+	res, err := flow.Publish(t.Context(), w.gh, w.git, flow.Publication{Remote: "origin", DefaultBranch: "main", Edit: broken, Now: now})
+	var ie *flow.InvalidEditError
+	if !errors.As(err, &ie) || len(ie.Problems) == 0 || res.Pushed != "" || res.PR != nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for _, pr := range ie.Problems {
+		if pr.File != p {
+			t.Errorf("a problem outside the edit: %v", pr)
+		}
+	}
+	if _, err := w.bare.Reference(plumbing.NewBranchReferenceName("baton/incident/2026-11-27-broken"), true); err == nil {
+		t.Error("the branch was pushed")
+	}
+
+	nothing := flow.Edit(func(*schema.Repo, fs.FS) (*flow.Change, error) {
+		return &flow.Change{Branch: "baton/incident/x", Notes: []string{"already there"}}, nil
+	})
+	res, err = flow.Publish(t.Context(), w.gh, w.git, flow.Publication{Remote: "origin", DefaultBranch: "main", Edit: nothing, Now: now})
+	if err != nil || res.PR != nil || !slices.Equal(res.Notes, []string{"already there"}) {
+		t.Errorf("nothing: %+v %v", res, err)
+	}
+
+	refused := flow.Edit(func(*schema.Repo, fs.FS) (*flow.Change, error) { return nil, &edit.Error{Msg: "no", Hint: "yes"} })
+	_, err = flow.Publish(t.Context(), w.gh, w.git, flow.Publication{Remote: "origin", DefaultBranch: "main", Edit: refused, Now: now})
+	var ee *flow.EditError
+	var edErr *edit.Error
+	if !errors.As(err, &ee) || !errors.As(err, &edErr) || edErr.Hint != "yes" {
+		t.Errorf("edit error: %v", err)
+	}
+
+	_, err = flow.Publish(t.Context(), w.gh, w.git, flow.Publication{Remote: "origin", DefaultBranch: "trunk", Edit: nothing, Now: now})
+	var fe *flow.Error
+	if !errors.As(err, &fe) || !strings.Contains(fe.Hint, "default_branch") {
+		t.Errorf("no default branch: %v", err)
+	}
+	for _, r := range w.fake.Requests() {
+		t.Errorf("GitHub was asked %s", r)
+	}
+}
