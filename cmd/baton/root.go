@@ -35,19 +35,17 @@ type env struct {
 type globals struct {
 	*env
 	repoDir string
-	nowFlag string
+	nowFlag *instantFlag
 }
 
-// Now returns --now, or the clock.
+// Now returns --now, or the clock. A --now outside the years Baton
+// handles is a usage error, whatever its value.
 func (g *globals) Now() (time.Time, error) {
-	if g.nowFlag == "" {
-		return g.env.now(), nil
+	t, set, err := g.nowFlag.value()
+	if err != nil || set {
+		return t, err
 	}
-	t, err := time.Parse(time.RFC3339, g.nowFlag)
-	if err != nil {
-		return time.Time{}, usageErrorf("--now %q is not an RFC 3339 time", g.nowFlag).withHint("write it with an offset, e.g. --now 2026-11-20T14:03:00Z")
-	}
-	return t, nil
+	return g.env.now(), nil
 }
 
 // Repo opens --repo as a file system confined to that folder (symbolic
@@ -131,7 +129,10 @@ opens pull requests for incident updates and renders a static status site.`,
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.repoDir, "repo", ".", "the incidents repository `DIR`")
-	pf.StringVar(&g.nowFlag, "now", "", "treat `TIME` (RFC 3339) as the current time, for reproducible output")
+	if g.nowFlag == nil {
+		g.nowFlag = newInstantFlag("--now")
+	}
+	pf.Var(g.nowFlag, "now", "treat `TIME` (RFC 3339) as the current time, for reproducible output")
 	root.AddCommand(
 		newValidateCmd(g),
 		newInitCmd(g),
