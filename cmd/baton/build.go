@@ -101,11 +101,8 @@ func (o *buildOptions) build(ctx context.Context, repo *schema.Repo, audience ge
 // progress shows "building… Ns" on a terminal once building has taken more
 // than a second. The returned function stops it and clears the line.
 func (o *buildOptions) progress(start time.Time) (stop func()) {
-	f, ok := o.stderr.(*os.File)
+	f, ok := terminal(o.stderr)
 	if !ok {
-		return func() {}
-	}
-	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
 		return func() {}
 	}
 	done := make(chan struct{})

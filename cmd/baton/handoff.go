@@ -89,7 +89,8 @@ func (o *handoffOptions) run(ctx context.Context) error {
 }
 
 // handoffMarkdown describes, per rotation, the changes of the IMOC set in
-// [now, now+window).
+// [now, now+window). Names from the repository are escaped (mdText), so
+// they show as written in the summary and in the issue comment.
 func handoffMarkdown(repo *schema.Repo, now time.Time, window time.Duration) string {
 	loc := repo.Config.Location
 	if loc == nil {
@@ -111,7 +112,7 @@ func handoffMarkdown(repo *schema.Repo, now time.Time, window time.Duration) str
 				out = append(out, p.Name)
 			}
 		}
-		return strings.Join(out, ", ")
+		return mdText(strings.Join(out, ", "))
 	}
 	when := func(t time.Time) string { return t.In(loc).Format("Mon 2006-01-02 15:04 MST") }
 	var b strings.Builder
@@ -121,7 +122,7 @@ func handoffMarkdown(repo *schema.Repo, now time.Time, window time.Duration) str
 		if title == "" {
 			title = rot.ID
 		}
-		fmt.Fprintf(&b, "### %s (`%s`)\n\n", title, rot.ID)
+		fmt.Fprintf(&b, "### %s (%s)\n\n", mdText(title), mdCode(rot.ID))
 		iv := oncall.Schedule(rot, now, now.Add(window))
 		if len(iv) == 0 {
 			b.WriteString("No schedule.\n\n")
@@ -141,7 +142,7 @@ func handoffMarkdown(repo *schema.Repo, now time.Time, window time.Duration) str
 				b.WriteString("| When | From | To |\n|---|---|---|\n")
 			}
 			n++
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", when(iv[i].Start), cellText(names(iv[i-1].IMOC)), cellText(names(iv[i].IMOC)))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", when(iv[i].Start), names(iv[i-1].IMOC), names(iv[i].IMOC))
 		}
 		if n == 0 {
 			b.WriteString("No handoff in this window.")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -251,9 +250,7 @@ func selectRotations(repo *schema.Repo, problems schema.Problems, id string) ([]
 
 // writeOncallJSON writes v as indented JSON.
 func writeOncallJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := writeJSON(w, v); err != nil {
 		return failuref("writing output: %w", err)
 	}
 	return nil

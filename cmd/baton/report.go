@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -87,9 +86,7 @@ func (o *reportOptions) run(ctx context.Context) error {
 		return failuref("computing the report: %w", err)
 	}
 	if o.json {
-		enc := json.NewEncoder(o.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := writeJSON(o.stdout, r); err != nil {
 			return failuref("writing output: %w", err)
 		}
 	} else {

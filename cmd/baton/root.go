@@ -153,7 +153,16 @@ opens pull requests for incident updates and renders a static status site.`,
 
 // run executes the command line and returns the exit code. Errors are
 // printed once, as "baton: error: …" with optional "baton: hint: …" lines.
+//
+// Everything printed goes through a lineSafeWriter, so that no text from
+// the repository can run a GitHub Actions workflow command.
 func run(ctx context.Context, args []string, e *env) int {
+	stdout, stderr := safeLines(e.stdout), safeLines(e.stderr)
+	defer stdout.flush()
+	defer stderr.flush()
+	safe := *e
+	safe.stdout, safe.stderr = stdout, stderr
+	e = &safe
 	g := &globals{env: e}
 	root := newRootCmd(g)
 	root.SetArgs(args)
@@ -169,9 +178,9 @@ func run(ctx context.Context, args []string, e *env) int {
 		code = exitUsage
 		hints = []string{"see `baton --help`"}
 	}
-	fmt.Fprintf(e.stderr, "baton: error: %s\n", err)
+	fmt.Fprintf(e.stderr, "baton: error: %s\n", oneLine(err.Error()))
 	for _, h := range hints {
-		fmt.Fprintf(e.stderr, "baton: hint: %s\n", h)
+		fmt.Fprintf(e.stderr, "baton: hint: %s\n", oneLine(h))
 	}
 	return code
 }

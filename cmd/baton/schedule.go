@@ -138,7 +138,7 @@ func (o *scheduleOptions) run(ctx context.Context) error {
 		for _, r := range rots {
 			cal.Events = append(cal.Events, oncall.Events(r, from, to)...)
 		}
-		if err := oncall.WriteICal(o.stdout, cal); err != nil {
+		if err := oncall.WriteICal(rawWriter(o.stdout), cal); err != nil {
 			return failuref("%w", err)
 		}
 		return nil

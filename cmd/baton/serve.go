@@ -193,7 +193,7 @@ func (s *siteServer) rebuild(ctx context.Context) {
 		}
 		fmt.Fprintf(s.g.stderr, "baton: error: not built (%s); %s\n", plural(len(problems), "problem"), serving)
 		for _, p := range problems {
-			fmt.Fprintf(s.g.stderr, "  %s\n", p)
+			fmt.Fprintf(s.g.stderr, "  %s\n", oneLine(p))
 		}
 		return
 	}
