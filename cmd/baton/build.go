@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,9 @@ type buildOptions struct {
 	audience string
 	baseURL  string
 	force    bool
+	// removeAll deletes folders for generator.Write; nil means
+	// os.RemoveAll. Tests inject failures.
+	removeAll func(string) error
 }
 
 func newBuildCmd(g *globals) *cobra.Command {
@@ -92,10 +96,45 @@ func (o *buildOptions) build(ctx context.Context, repo *schema.Repo, audience ge
 	if err != nil {
 		return nil, failuref("building the site: %w", err)
 	}
-	if err := generator.Write(ctx, o.out, site.Files); err != nil {
-		return nil, failuref("writing the site: %w", err).withHint("the previous contents of %s are unchanged", o.out)
+	err = generator.Write(ctx, o.out, site.Files, generator.WriteOptions{
+		Audience: audience, ReplaceOtherAudience: o.force, RemoveAll: o.removeAll,
+	})
+	if err := o.writeError(err, o.out); err != nil {
+		return nil, err
 	}
 	return site, nil
+}
+
+// writeError turns an error of generator.Write into what the person needs
+// to know: whether the site in out changed, and what to do. A site that is
+// in place with only the previous one left over is a warning, not an
+// error (nil).
+func (o *buildOptions) writeError(err error, out string) error {
+	var (
+		notSite  *generator.NotASiteError
+		audience *generator.AudienceError
+		locked   *generator.LockedError
+		cleanup  *generator.CleanupError
+		aside    *generator.MovedAsideError
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &cleanup):
+		fmt.Fprintf(o.stderr, "baton: warning: could not remove the previous site at %s: %v; the next build into %s removes it, or delete it by hand\n", cleanup.Old, cleanup.Err, out)
+		return nil
+	case errors.As(err, &notSite):
+		return failuref("%v", err).withHint("pick an empty or new folder for --out; Baton replaces only folders it wrote (they hold %s)", generator.MarkerFile)
+	case errors.As(err, &audience):
+		return failuref("%v", err).withHint("use another --out, or pass --force to replace the %s site", audience.Existing)
+	case errors.As(err, &locked):
+		return failuref("%v", err).withHint("wait for the other build to finish; if none is running, delete %s", locked.Lock)
+	case errors.As(err, &aside):
+		return failuref("writing the site: %v", err).withHint("move %s back to %s by hand", aside.Old, aside.Dir)
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	return failuref("writing the site: %w", err).withHint("the previous contents of %s are unchanged", out)
 }
 
 // progress shows "building… Ns" on a terminal once building has taken more
