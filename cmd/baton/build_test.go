@@ -16,7 +16,7 @@ import (
 func TestHardening14BuildReportsWhatHappened(t *testing.T) {
 	repo := exampleCopy(t)
 	out := filepath.Join(t.TempDir(), "site")
-	build := func(removeAll func(string) error) (error, string, string) {
+	build := func(removeAll func(string) error) (string, string, error) {
 		var stdout, stderr bytes.Buffer
 		g := &globals{
 			env:     &env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, now: time.Now},
@@ -24,15 +24,15 @@ func TestHardening14BuildReportsWhatHappened(t *testing.T) {
 		}
 		o := &buildOptions{globals: g, out: out, audience: "public", removeAll: removeAll}
 		err := o.run(t.Context())
-		return err, stdout.String(), stderr.String()
+		return stdout.String(), stderr.String(), err
 	}
-	if err, _, stderr := build(nil); err != nil {
+	if _, stderr, err := build(nil); err != nil {
 		t.Fatalf("first build: %v\n%s", err, stderr)
 	}
 	if err := os.WriteFile(filepath.Join(out, "index.html"), []byte("previous"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err, stdout, stderr := build(func(string) error { return errors.New("device busy") })
+	stdout, stderr, err := build(func(string) error { return errors.New("device busy") })
 	if err != nil {
 		t.Fatalf("build failed although the new site is in place: %v", err)
 	}

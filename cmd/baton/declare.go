@@ -111,7 +111,10 @@ func (o *declareOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	repo, _, _ := o.Repo(ctx)
+	repo, _, err := o.Repo(ctx)
+	if err != nil {
+		return err
+	}
 	if in := repo.Incident(res.ID); in != nil {
 		fmt.Fprintf(o.stdout, "declared %s: %s\n", res.ID, describeRoles(in))
 	}
@@ -174,6 +177,9 @@ func editWorkingTree(ctx context.Context, g *globals, now time.Time, mk editFunc
 	defer root.Close()
 	fsys := root.FS()
 	repo, _ := schema.Load(ctx, fsys)
+	if err := ctx.Err(); err != nil {
+		return nil, err // interrupted: an edit of a partial repository could be wrong
+	}
 	res, err := mk(repo, fsys)
 	if err != nil {
 		return nil, editErr(err)
@@ -228,6 +234,9 @@ func checkEdit(ctx context.Context, g *globals, base fs.FS, res *edit.Result, no
 		dirs[path.Dir(f.Path)] = true
 	}
 	repo, ps := schema.Load(ctx, over)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	ps = append(ps, schema.CheckPolicy(repo, now)...)
 	ps = append(ps, oncall.Check(repo, now)...)
 	ps.Sort()

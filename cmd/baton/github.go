@@ -176,6 +176,9 @@ func (p *prFlags) publish(ctx context.Context, g *globals, kind prKind, id strin
 			return nil, nil, nil, failuref("%v", err)
 		}
 		repo, _ := schema.Load(ctx, fsys)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err // interrupted: an edit of a partial repository could be wrong
+		}
 		res, err := mk(repo, fsys)
 		if err != nil {
 			return nil, nil, nil, editErr(err)
@@ -247,6 +250,9 @@ func (p *prFlags) publish(ctx context.Context, g *globals, kind prKind, id strin
 	}
 	// The state of the incident as the pull request shows it.
 	after, _ := schema.Load(ctx, overlayFS{base: fsys, files: filesOf(res)})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	in := after.Incident(res.ID)
 	title := prTitle(kind, res.ID, in)
 	pr, created, err := gh.FindOrCreatePR(ctx, forge.NewPR{Head: branch, Base: def, Title: title, Body: prBody(kind, in)})

@@ -107,6 +107,9 @@ func (o *pingOptions) run(ctx context.Context) error {
 	}
 	defer root.Close()
 	repo, _ := schema.Load(ctx, overlayFS{base: root.FS(), files: over})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	var ins []pingTarget
 	for _, id := range ids {
 		if in := repo.Incident(id); in != nil {

@@ -15,12 +15,15 @@ import (
 	"github.com/batonhq/baton/schema"
 )
 
-// Exit codes (SPEC S8).
+// Exit codes.
 const (
 	exitOK       = 0
 	exitProblems = 1 // validation or policy errors
 	exitUsage    = 2 // bad flags or arguments
 	exitFailure  = 3 // anything else
+	// exitInterrupted: stopped by Ctrl-C (SIGINT) or SIGTERM, as shells
+	// report a process that SIGINT ended.
+	exitInterrupted = 130
 )
 
 // env is what a command may touch of the outside world. Tests replace it.
@@ -61,6 +64,9 @@ func (g *globals) Repo(ctx context.Context) (*schema.Repo, schema.Problems, erro
 	}
 	defer root.Close()
 	repo, problems := schema.Load(ctx, root.FS())
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err // interrupted: what was loaded is partial
+	}
 	return repo, problems, nil
 }
 
@@ -169,6 +175,12 @@ func run(ctx context.Context, args []string, e *env) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if ctx.Err() != nil {
+		// Whatever failed, it failed because of the interruption (a
+		// partial load, a server that stopped): say that, nothing else.
+		fmt.Fprintln(e.stderr, "baton: interrupted")
+		return exitInterrupted
 	}
 	code, hints := exitFailure, []string(nil)
 	var ce *cliError
