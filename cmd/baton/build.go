@@ -39,9 +39,20 @@ person; --audience internal shows everything (roles, narratives, internal
 incidents, and oncall/: who is the IMOC now, the handoffs of the next 14 days
 and an iCalendar file per rotation) and must not be published.
 
-The output folder is replaced atomically: a failed build leaves the previous
-site untouched. The same repository and --now give byte-identical output.
-Build refuses to run while validation reports errors, unless --force.`,
+The same repository and --now give byte-identical output. Build refuses to
+run while validation reports errors, unless --force.
+
+The new site is written next to --out and then takes its place; a failed or
+interrupted build leaves the previous site untouched. On Linux and macOS the
+two folders swap atomically, so a web server reading --out always finds a
+whole site; elsewhere --out is missing for an instant. Builds into the same
+folder take turns (lock file .NAME.lock next to it), and a build removes the
+temporary folders that killed builds left there.
+
+Build replaces only a missing or empty folder or a site Baton wrote: every
+site holds .baton-site, which records its audience (it is harmless to
+publish). A site of the other audience is replaced only with --force. See
+docs/build-and-serve.md.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
@@ -49,7 +60,7 @@ Build refuses to run while validation reports errors, unless --force.`,
 	f.StringVar(&o.out, "out", "public", "write the site into `DIR` (replaced as a whole)")
 	f.StringVar(&o.audience, "audience", "public", "`AUDIENCE`: public or internal")
 	f.StringVar(&o.baseURL, "base-url", "", "absolute `URL` the site is published at (default: site.base_url)")
-	f.BoolVar(&o.force, "force", false, "build even when validation reports errors")
+	f.BoolVar(&o.force, "force", false, "build even when validation reports errors, and replace a site built for the other audience")
 	return cmd
 }
 
