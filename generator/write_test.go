@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/batonhq/baton/schema"
 )
 
 // siteFiles is a small site whose pages all carry tag, so that a reader
@@ -502,5 +504,37 @@ func TestWriteFailureLeavesSiteAlone(t *testing.T) {
 		if err := write(t, bad, siteFiles("x"), WriteOptions{}); err == nil || !strings.Contains(err.Error(), "name a folder of its own") {
 			t.Errorf("dir %q: %v", bad, err)
 		}
+	}
+}
+
+// BenchmarkWrite replaces a site of 2,500 incidents (public) in the same
+// folder again and again, with the atomic exchange and with the two-rename
+// fallback; lock, stale-folder scan, writing, swap and deletion included:
+//
+//	go test -run '^$' -bench Write -benchtime 10x ./generator/
+func BenchmarkWrite(b *testing.B) {
+	repo, _ := schema.Load(b.Context(), largeRepo(2500))
+	site, err := Build(b.Context(), repo, Options{Now: fixtureNow, Audience: Public})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int
+	for _, data := range site.Files {
+		size += len(data)
+	}
+	for name, exchange := range map[string]func(a, b string) error{
+		"exchange":    nil,
+		"two-renames": func(a, b string) error { return errExchangeUnsupported },
+	} {
+		b.Run(name, func(b *testing.B) {
+			dir := filepath.Join(b.TempDir(), "site")
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				if err := Write(b.Context(), dir, site.Files, WriteOptions{Audience: Public, exchange: exchange}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(site.Files)), "files")
+		})
 	}
 }
