@@ -6,7 +6,8 @@
 // It is for turning an already loaded [schema.Repo] into files: [Build]
 // derives a view model (component status, daily history, availability,
 // durations, history by month) and renders every file in memory; [Write]
-// puts the files on disk atomically. It is not for loading or validating
+// puts the files on disk, swapping the new folder for the old one (and
+// replacing only folders it wrote: see [MarkerFile]). It is not for loading or validating
 // the repository (package schema), for rotation arithmetic (package oncall)
 // or for serving files; it never reads the clock — the current time is
 // [Options.Now].

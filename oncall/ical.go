@@ -73,7 +73,13 @@ const icalTime = "20060102T150405Z"
 
 // WriteICal writes cal as an iCalendar stream: CRLF line endings, lines
 // folded at 75 octets, text escaped, all times in UTC.
+//
+// It fails, writing nothing, when a time falls outside the years 0 to 9999,
+// which the iCalendar format cannot express.
 func WriteICal(w io.Writer, cal Calendar) error {
+	if err := checkICalTimes(cal); err != nil {
+		return err
+	}
 	iw := &icalWriter{w: w}
 	prod := cal.ProdID
 	if prod == "" {
@@ -104,6 +110,23 @@ func WriteICal(w io.Writer, cal Calendar) error {
 	iw.line("END", "VCALENDAR")
 	if iw.err != nil {
 		return fmt.Errorf("writing iCalendar: %w", iw.err)
+	}
+	return nil
+}
+
+// checkICalTimes refuses times whose year has more than four digits (or
+// is negative): formatted, they would not be iCalendar date-times.
+func checkICalTimes(cal Calendar) error {
+	bad := func(t time.Time) bool { y := t.UTC().Year(); return y < 0 || y > 9999 }
+	if bad(cal.Stamp) {
+		return fmt.Errorf("writing iCalendar: the stamp %s is outside the years 0 to 9999", cal.Stamp.UTC().Format(time.RFC3339))
+	}
+	for _, e := range cal.Events {
+		for _, t := range []time.Time{e.Start, e.End} {
+			if bad(t) {
+				return fmt.Errorf("writing iCalendar: event %q has a time outside the years 0 to 9999 (%s)", e.UID, t.UTC().String())
+			}
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/google/go-cmp/cmp"
@@ -60,6 +61,35 @@ shadows:
 	}
 	if n := strings.Count(out, "DTSTAMP:20250101T000000Z\r\n"); n != len(want) {
 		t.Errorf("%d DTSTAMPs, want %d", n, len(want))
+	}
+}
+
+// TestHardening19ICalYear10000: a time past 9999-12-31 cannot be an
+// iCalendar date-time; WriteICal fails and writes nothing instead of
+// writing "100000101T000000Z".
+func TestHardening19ICalYear10000(t *testing.T) {
+	late := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	ok := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	for name, cal := range map[string]Calendar{
+		"stamp": {Stamp: late},
+		"end":   {Stamp: ok, Events: []Event{{UID: "r-1", Start: ok, End: late, Summary: "x"}}},
+		"start": {Stamp: ok, Events: []Event{{UID: "r-1", Start: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), End: ok, Summary: "x"}}},
+	} {
+		var buf bytes.Buffer
+		err := WriteICal(&buf, cal)
+		if err == nil || !strings.Contains(err.Error(), "outside the years 0 to 9999") {
+			t.Errorf("%s: error %v", name, err)
+		}
+		if buf.Len() != 0 {
+			t.Errorf("%s: wrote %q", name, buf.String())
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteICal(&buf, Calendar{Stamp: ok, Events: []Event{{UID: "r-1", Start: ok, End: ok.Add(time.Hour), Summary: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "DTEND:99991231T010000Z\r\n") {
+		t.Errorf("the last year is not written:\n%s", buf.String())
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,9 @@ type buildOptions struct {
 	audience string
 	baseURL  string
 	force    bool
+	// removeAll deletes folders for generator.Write; nil means
+	// os.RemoveAll. Tests inject failures.
+	removeAll func(string) error
 }
 
 func newBuildCmd(g *globals) *cobra.Command {
@@ -35,9 +39,20 @@ person; --audience internal shows everything (roles, narratives, internal
 incidents, and oncall/: who is the IMOC now, the handoffs of the next 14 days
 and an iCalendar file per rotation) and must not be published.
 
-The output folder is replaced atomically: a failed build leaves the previous
-site untouched. The same repository and --now give byte-identical output.
-Build refuses to run while validation reports errors, unless --force.`,
+The same repository and --now give byte-identical output. Build refuses to
+run while validation reports errors, unless --force.
+
+The new site is written next to --out and then takes its place; a failed or
+interrupted build leaves the previous site untouched. On Linux and macOS the
+two folders swap atomically, so a web server reading --out always finds a
+whole site; elsewhere --out is missing for an instant. Builds into the same
+folder take turns (lock file .NAME.lock next to it), and a build removes the
+temporary folders that killed builds left there.
+
+Build replaces only a missing or empty folder or a site Baton wrote: every
+site holds .baton-site, which records its audience (it is harmless to
+publish). A site of the other audience is replaced only with --force. See
+docs/build-and-serve.md.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
@@ -45,7 +60,7 @@ Build refuses to run while validation reports errors, unless --force.`,
 	f.StringVar(&o.out, "out", "public", "write the site into `DIR` (replaced as a whole)")
 	f.StringVar(&o.audience, "audience", "public", "`AUDIENCE`: public or internal")
 	f.StringVar(&o.baseURL, "base-url", "", "absolute `URL` the site is published at (default: site.base_url)")
-	f.BoolVar(&o.force, "force", false, "build even when validation reports errors")
+	f.BoolVar(&o.force, "force", false, "build even when validation reports errors, and replace a site built for the other audience")
 	return cmd
 }
 
@@ -92,20 +107,52 @@ func (o *buildOptions) build(ctx context.Context, repo *schema.Repo, audience ge
 	if err != nil {
 		return nil, failuref("building the site: %w", err)
 	}
-	if err := generator.Write(ctx, o.out, site.Files); err != nil {
-		return nil, failuref("writing the site: %w", err).withHint("the previous contents of %s are unchanged", o.out)
+	err = generator.Write(ctx, o.out, site.Files, generator.WriteOptions{
+		Audience: audience, ReplaceOtherAudience: o.force, RemoveAll: o.removeAll,
+	})
+	if err := o.writeError(err, o.out); err != nil {
+		return nil, err
 	}
 	return site, nil
+}
+
+// writeError turns an error of generator.Write into what the person needs
+// to know: whether the site in out changed, and what to do. A site that is
+// in place with only the previous one left over is a warning, not an
+// error (nil).
+func (o *buildOptions) writeError(err error, out string) error {
+	var (
+		notSite  *generator.NotASiteError
+		audience *generator.AudienceError
+		locked   *generator.LockedError
+		cleanup  *generator.CleanupError
+		aside    *generator.MovedAsideError
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &cleanup):
+		fmt.Fprintf(o.stderr, "baton: warning: could not remove the previous site at %s: %v; the next build into %s removes it, or delete it by hand\n", cleanup.Old, cleanup.Err, out)
+		return nil
+	case errors.As(err, &notSite):
+		return failuref("%v", err).withHint("pick an empty or new folder for --out; Baton replaces only folders it wrote (they hold %s)", generator.MarkerFile)
+	case errors.As(err, &audience):
+		return failuref("%v", err).withHint("use another --out, or pass --force to replace the %s site", audience.Existing)
+	case errors.As(err, &locked):
+		return failuref("%v", err).withHint("wait for the other build to finish; if none is running, delete %s", locked.Lock)
+	case errors.As(err, &aside):
+		return failuref("writing the site: %v", err).withHint("move %s back to %s by hand", aside.Old, aside.Dir)
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	return failuref("writing the site: %w", err).withHint("the previous contents of %s are unchanged", out)
 }
 
 // progress shows "building… Ns" on a terminal once building has taken more
 // than a second. The returned function stops it and clears the line.
 func (o *buildOptions) progress(start time.Time) (stop func()) {
-	f, ok := o.stderr.(*os.File)
+	f, ok := terminal(o.stderr)
 	if !ok {
-		return func() {}
-	}
-	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
 		return func() {}
 	}
 	done := make(chan struct{})

@@ -23,12 +23,12 @@ type declareOptions struct {
 	title, severity, owner, rotation string
 	visibility, status, message      string
 	components                       []string
-	started, detected                string
+	started, detected                *instantFlag
 	pr                               prFlags
 }
 
 func newDeclareCmd(g *globals) *cobra.Command {
-	o := &declareOptions{globals: g}
+	o := &declareOptions{globals: g, started: newInstantFlag("--started"), detected: newInstantFlag("--detected")}
 	cmd := &cobra.Command{
 		Use:   "declare --title TITLE --severity SEV [--component ID:IMPACT]... [--owner HANDLE] [--pr]",
 		Short: "Declare an incident: create its folder with the IMOC on call attached",
@@ -55,8 +55,8 @@ baton/incident/<id>, pushed, and a pull request is opened (or found).`,
 	f.StringVar(&o.visibility, "visibility", schema.Internal, "public (on the status page) or internal")
 	f.StringVar(&o.status, "status", schema.StatusInvestigating, "the first status: investigating, identified or monitoring")
 	f.StringVar(&o.message, "message", "", "the first public status update (plain text)")
-	f.StringVar(&o.started, "started", "", "when impact began (RFC 3339), if known")
-	f.StringVar(&o.detected, "detected", "", "when the problem was detected (RFC 3339), if known")
+	f.Var(o.started, "started", "when impact began, `TIME` in RFC 3339, if known")
+	f.Var(o.detected, "detected", "when the problem was detected, `TIME` in RFC 3339, if known")
 	o.pr.register(cmd)
 	return cmd
 }
@@ -81,14 +81,11 @@ func (o *declareOptions) run(ctx context.Context) error {
 		d.Components = append(d.Components, edit.Component{ID: id, Impact: impact})
 	}
 	for _, t := range []struct {
-		flag, v string
-		dst     *time.Time
-	}{{"--started", o.started, &d.Started}, {"--detected", o.detected, &d.Detected}} {
-		if t.v == "" {
-			continue
-		}
-		if *t.dst, err = time.Parse(time.RFC3339, t.v); err != nil {
-			return usageErrorf("%s %q is not an RFC 3339 time", t.flag, t.v).withHint("write it with an offset, e.g. 2026-11-20T13:51:00Z")
+		f   *instantFlag
+		dst *time.Time
+	}{{o.started, &d.Started}, {o.detected, &d.Detected}} {
+		if *t.dst, _, err = t.f.value(); err != nil {
+			return err
 		}
 	}
 	mk := func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
@@ -112,7 +109,10 @@ func (o *declareOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	repo, _, _ := o.Repo(ctx)
+	repo, _, err := o.Repo(ctx)
+	if err != nil {
+		return err
+	}
 	if in := repo.Incident(res.ID); in != nil {
 		fmt.Fprintf(o.stdout, "declared %s: %s\n", res.ID, describeRoles(in))
 	}
@@ -175,6 +175,9 @@ func editWorkingTree(ctx context.Context, g *globals, now time.Time, mk editFunc
 	defer root.Close()
 	fsys := root.FS()
 	repo, _ := schema.Load(ctx, fsys)
+	if err := ctx.Err(); err != nil {
+		return nil, err // interrupted: an edit of a partial repository could be wrong
+	}
 	res, err := mk(repo, fsys)
 	if err != nil {
 		return nil, editErr(err)
@@ -183,7 +186,11 @@ func editWorkingTree(ctx context.Context, g *globals, now time.Time, mk editFunc
 	if !res.Changed() {
 		return res, nil
 	}
-	if bad := flow.CheckEdit(ctx, fsys, res.Files, now); len(bad) > 0 {
+	bad, err := flow.CheckEdit(ctx, fsys, res.Files, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(bad) > 0 {
 		return nil, g.flowErr(&flow.InvalidEditError{Problems: bad}, "")
 	}
 	for _, f := range res.Files {

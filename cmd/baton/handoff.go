@@ -90,7 +90,8 @@ func (o *handoffOptions) run(ctx context.Context) error {
 }
 
 // handoffMarkdown describes, per rotation, the changes of the IMOC set in
-// [now, now+window).
+// [now, now+window). Names from the repository are escaped (flow.EscapeMarkdown), so
+// they show as written in the summary and in the issue comment.
 func handoffMarkdown(repo *schema.Repo, now time.Time, window time.Duration) string {
 	loc := repo.Config.Location
 	if loc == nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -18,12 +17,12 @@ import (
 type imocOptions struct {
 	*globals
 	rotation string
-	at       string
+	at       *instantFlag
 	json     bool
 }
 
 func newIMOCCmd(g *globals) *cobra.Command {
-	o := &imocOptions{globals: g}
+	o := &imocOptions{globals: g, at: newInstantFlag("--at")}
 	cmd := &cobra.Command{
 		Use:   "imoc",
 		Short: "Show who is the IMOC now (or at --at), their shadows and the next handoff",
@@ -39,7 +38,7 @@ Without --rotation it shows every rotation.
 
 and without --rotation an array of such objects sorted by id. Times are in
 UTC; handles are sorted; "imoc" is [] when nobody is on call; "next_change"
-is null when nothing changes within 5 years.
+is null when nothing changes within 5 years (or before the year 10000).
 
 It exits 1 when the requested rotation does not exist or has validation
 errors (run baton validate to see them).`,
@@ -48,7 +47,7 @@ errors (run baton validate to see them).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.rotation, "rotation", "", "the rotation `ID` (file name in rotations/ without .yaml); default: all")
-	f.StringVar(&o.at, "at", "", "answer for `TIME` (RFC 3339) instead of now")
+	f.Var(o.at, "at", "answer for `TIME` (RFC 3339) instead of now")
 	f.BoolVar(&o.json, "json", false, "print JSON (see above)")
 	return cmd
 }
@@ -68,7 +67,7 @@ type nextJSON struct {
 }
 
 func (o *imocOptions) run(ctx context.Context) error {
-	at, err := parseInstantFlag("--at", o.at)
+	at, atSet, err := o.at.value()
 	if err != nil {
 		return err
 	}
@@ -76,7 +75,7 @@ func (o *imocOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if at.IsZero() {
+	if !atSet {
 		at = now
 	}
 	rots, err := selectRotations(repo, problems, o.rotation)
@@ -88,7 +87,7 @@ func (o *imocOptions) run(ctx context.Context) error {
 		for _, r := range rots {
 			st := oncall.At(r, at)
 			j := imocJSON{Rotation: r.ID, At: at.UTC().Format(time.RFC3339), IMOC: st.IMOC, Shadows: st.Shadows}
-			if t, imoc, ok := oncall.NextChange(r, at); ok {
+			if t, imoc, ok := nextChange(r, at); ok {
 				j.NextChange = &nextJSON{At: t.UTC().Format(time.RFC3339), IMOC: imoc}
 			}
 			out = append(out, j)
@@ -132,7 +131,7 @@ func writeIMOC(w io.Writer, repo *schema.Repo, r *schema.Rotation, at time.Time)
 		}
 		fmt.Fprintf(w, "  override:  %s, until %s\n", what, ov.Until.In(loc).Format(oncallTimeLayout))
 	}
-	if t, imoc, ok := oncall.NextChange(r, at); ok {
+	if t, imoc, ok := nextChange(r, at); ok {
 		fmt.Fprintf(w, "  next:      %s at %s, %s\n", formatHandles(repo, imoc, false), t.Format(oncallTimeLayout), untilText(t.Sub(at)))
 	} else {
 		fmt.Fprintf(w, "  next:      no change within %d years\n", oncall.Horizon)
@@ -199,16 +198,14 @@ func untilText(d time.Duration) string {
 	return "in less than a minute"
 }
 
-// parseInstantFlag parses an RFC 3339 flag value; empty gives the zero time.
-func parseInstantFlag(name, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
+// nextChange is [oncall.NextChange], except that a change in the year
+// 10000 or later counts as none: RFC 3339 cannot write it.
+func nextChange(r *schema.Rotation, at time.Time) (time.Time, []string, bool) {
+	t, imoc, ok := oncall.NextChange(r, at)
+	if !ok || t.UTC().Year() > 9999 {
+		return time.Time{}, nil, false
 	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return time.Time{}, usageErrorf("%s %q is not an RFC 3339 time", name, v).withHint("write it with an offset, e.g. %s 2026-11-20T14:03:00Z", name)
-	}
-	return t, nil
+	return t, imoc, true
 }
 
 // selectRotations returns the rotation named id, or all rotations when id
@@ -253,9 +250,7 @@ func selectRotations(repo *schema.Repo, problems schema.Problems, id string) ([]
 
 // writeOncallJSON writes v as indented JSON.
 func writeOncallJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := writeJSON(w, v); err != nil {
 		return failuref("writing output: %w", err)
 	}
 	return nil

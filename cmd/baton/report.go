@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -18,12 +17,12 @@ import (
 
 type reportOptions struct {
 	*globals
-	since string
+	since *instantFlag
 	json  bool
 }
 
 func newReportCmd(g *globals) *cobra.Command {
-	o := &reportOptions{globals: g}
+	o := &reportOptions{globals: g, since: newInstantFlag("--since")}
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Print the incident metrics, overdue postmortems and action items",
@@ -52,7 +51,7 @@ refuses (exit 1) a repository with other validation errors.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.since, "since", "", "start the window at `TIME` (RFC 3339, or YYYY-MM-DD in the site's time zone)")
+	f.Var(o.since, "since", "start the window at `TIME` (RFC 3339, or YYYY-MM-DD in the site's time zone)")
 	f.BoolVar(&o.json, "json", false, "print JSON (see docs/metrics.md)")
 	return cmd
 }
@@ -75,18 +74,19 @@ func (o *reportOptions) run(ctx context.Context) error {
 	}
 	if !sinceDate.IsZero() {
 		since = time.Date(sinceDate.Year, sinceDate.Month, sinceDate.Day, 0, 0, 0, 0, loc)
+		if err := checkInstant("--since", o.since.raw, since); err != nil {
+			return err
+		}
 	}
 	if !since.IsZero() && !since.Before(now) {
-		return usageErrorf("--since %s is not before now (%s)", o.since, now.Format(time.RFC3339)).withHint("pick an earlier --since, or a later --now")
+		return usageErrorf("--since %s is not before now (%s)", o.since.raw, now.Format(time.RFC3339)).withHint("pick an earlier --since, or a later --now")
 	}
 	r, err := metrics.Compute(repo, metrics.Options{Now: now, Since: since})
 	if err != nil {
 		return failuref("computing the report: %w", err)
 	}
 	if o.json {
-		enc := json.NewEncoder(o.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := writeJSON(o.stdout, r); err != nil {
 			return failuref("writing output: %w", err)
 		}
 	} else {
@@ -109,13 +109,15 @@ func (o *reportOptions) run(ctx context.Context) error {
 
 // parseSinceFlag accepts an RFC 3339 instant or a date; a date is returned
 // separately because it is read in the site's zone, known only after
-// loading.
-func parseSinceFlag(v string) (time.Time, schema.Date, error) {
-	if v == "" {
+// loading (and its range is checked then).
+func parseSinceFlag(f *instantFlag) (time.Time, schema.Date, error) {
+	if !f.set {
 		return time.Time{}, schema.Date{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, schema.Date{}, nil
+	v := f.raw
+	if _, err := time.Parse(time.RFC3339, v); err == nil {
+		t, err := parseInstant(f.name, v)
+		return t, schema.Date{}, err
 	}
 	if t, err := time.Parse("2006-01-02", v); err == nil {
 		return time.Time{}, schema.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil

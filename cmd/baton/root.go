@@ -15,12 +15,15 @@ import (
 	"github.com/batonhq/baton/schema"
 )
 
-// Exit codes (SPEC S8).
+// Exit codes.
 const (
 	exitOK       = 0
 	exitProblems = 1 // validation or policy errors
 	exitUsage    = 2 // bad flags or arguments
 	exitFailure  = 3 // anything else
+	// exitInterrupted: stopped by Ctrl-C (SIGINT) or SIGTERM, as shells
+	// report a process that SIGINT ended.
+	exitInterrupted = 130
 )
 
 // env is what a command may touch of the outside world. Tests replace it.
@@ -35,19 +38,17 @@ type env struct {
 type globals struct {
 	*env
 	repoDir string
-	nowFlag string
+	nowFlag *instantFlag
 }
 
-// Now returns --now, or the clock.
+// Now returns --now, or the clock. A --now outside the years Baton
+// handles is a usage error, whatever its value.
 func (g *globals) Now() (time.Time, error) {
-	if g.nowFlag == "" {
-		return g.env.now(), nil
+	t, set, err := g.nowFlag.value()
+	if err != nil || set {
+		return t, err
 	}
-	t, err := time.Parse(time.RFC3339, g.nowFlag)
-	if err != nil {
-		return time.Time{}, usageErrorf("--now %q is not an RFC 3339 time", g.nowFlag).withHint("write it with an offset, e.g. --now 2026-11-20T14:03:00Z")
-	}
-	return t, nil
+	return g.env.now(), nil
 }
 
 // Repo opens --repo as a file system confined to that folder (symbolic
@@ -63,6 +64,9 @@ func (g *globals) Repo(ctx context.Context) (*schema.Repo, schema.Problems, erro
 	}
 	defer root.Close()
 	repo, problems := schema.Load(ctx, root.FS())
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err // interrupted: what was loaded is partial
+	}
 	return repo, problems, nil
 }
 
@@ -131,7 +135,10 @@ opens pull requests for incident updates and renders a static status site.`,
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.repoDir, "repo", ".", "the incidents repository `DIR`")
-	pf.StringVar(&g.nowFlag, "now", "", "treat `TIME` (RFC 3339) as the current time, for reproducible output")
+	if g.nowFlag == nil {
+		g.nowFlag = newInstantFlag("--now")
+	}
+	pf.Var(g.nowFlag, "now", "treat `TIME` (RFC 3339) as the current time, for reproducible output")
 	root.AddCommand(
 		newValidateCmd(g),
 		newInitCmd(g),
@@ -153,13 +160,28 @@ opens pull requests for incident updates and renders a static status site.`,
 
 // run executes the command line and returns the exit code. Errors are
 // printed once, as "baton: error: …" with optional "baton: hint: …" lines.
+//
+// Everything printed goes through a lineSafeWriter, so that no text from
+// the repository can run a GitHub Actions workflow command.
 func run(ctx context.Context, args []string, e *env) int {
+	stdout, stderr := safeLines(e.stdout), safeLines(e.stderr)
+	defer stdout.flush()
+	defer stderr.flush()
+	safe := *e
+	safe.stdout, safe.stderr = stdout, stderr
+	e = &safe
 	g := &globals{env: e}
 	root := newRootCmd(g)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if ctx.Err() != nil {
+		// Whatever failed, it failed because of the interruption (a
+		// partial load, a server that stopped): say that, nothing else.
+		fmt.Fprintln(e.stderr, "baton: interrupted")
+		return exitInterrupted
 	}
 	code, hints := exitFailure, []string(nil)
 	var ce *cliError
@@ -169,9 +191,9 @@ func run(ctx context.Context, args []string, e *env) int {
 		code = exitUsage
 		hints = []string{"see `baton --help`"}
 	}
-	fmt.Fprintf(e.stderr, "baton: error: %s\n", err)
+	fmt.Fprintf(e.stderr, "baton: error: %s\n", oneLine(err.Error()))
 	for _, h := range hints {
-		fmt.Fprintf(e.stderr, "baton: hint: %s\n", h)
+		fmt.Fprintf(e.stderr, "baton: hint: %s\n", oneLine(h))
 	}
 	return code
 }

@@ -16,7 +16,7 @@ import (
 type scheduleOptions struct {
 	*globals
 	rotation string
-	from, to string
+	from, to *instantFlag
 	days     int
 	json     bool
 	ical     bool
@@ -28,7 +28,7 @@ type scheduleOptions struct {
 const maxScheduleDays = 3660
 
 func newScheduleCmd(g *globals) *cobra.Command {
-	o := &scheduleOptions{globals: g}
+	o := &scheduleOptions{globals: g, from: newInstantFlag("--from"), to: newInstantFlag("--to")}
 	cmd := &cobra.Command{
 		Use:   "schedule",
 		Short: "Print the final IMOC shifts over a range, merged where the same people continue",
@@ -59,8 +59,8 @@ them.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.rotation, "rotation", "", "the rotation `ID` (file name in rotations/ without .yaml); default: all")
-	f.StringVar(&o.from, "from", "", "start of the range, `TIME` in RFC 3339 (default: now)")
-	f.StringVar(&o.to, "to", "", "end of the range, `TIME` in RFC 3339 (default: --from plus --days)")
+	f.Var(o.from, "from", "start of the range, `TIME` in RFC 3339 (default: now)")
+	f.Var(o.to, "to", "end of the range, `TIME` in RFC 3339 (default: --from plus --days)")
 	f.IntVar(&o.days, "days", 14, "length of the range in `N` days")
 	f.BoolVar(&o.json, "json", false, "print JSON (see above)")
 	f.BoolVar(&o.ical, "ical", false, "print an iCalendar file (see above)")
@@ -80,17 +80,17 @@ func (o *scheduleOptions) run(ctx context.Context) error {
 	if o.json && o.ical {
 		return usageErrorf("--json and --ical cannot be used together").withHint("pick one output format")
 	}
-	if o.to != "" && o.daysSet {
+	if o.to.set && o.daysSet {
 		return usageErrorf("--to and --days cannot be used together").withHint("give the end of the range either as a time (--to) or as a length (--days)")
 	}
 	if o.days < 1 || o.days > maxScheduleDays {
 		return usageErrorf("--days %d is out of range", o.days).withHint("use 1 to %d days", maxScheduleDays)
 	}
-	from, err := parseInstantFlag("--from", o.from)
+	from, fromSet, err := o.from.value()
 	if err != nil {
 		return err
 	}
-	to, err := parseInstantFlag("--to", o.to)
+	to, toSet, err := o.to.value()
 	if err != nil {
 		return err
 	}
@@ -98,11 +98,15 @@ func (o *scheduleOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if from.IsZero() {
+	if !fromSet {
 		from = now
 	}
-	if to.IsZero() {
+	if !toSet {
 		to = from.AddDate(0, 0, o.days)
+		if to.After(endInstant()) {
+			return usageErrorf("%s after %s ends in the year %d, out of range", plural(o.days, "day"), from.Format(time.RFC3339), to.UTC().Year()).
+				withHint("%s; ask for fewer --days", instantRangeHint)
+		}
 	}
 	if !to.After(from) {
 		return usageErrorf("--to %s is not after --from %s", to.Format(time.RFC3339), from.Format(time.RFC3339)).withHint("the range is [--from, --to)")
@@ -134,7 +138,7 @@ func (o *scheduleOptions) run(ctx context.Context) error {
 		for _, r := range rots {
 			cal.Events = append(cal.Events, oncall.Events(r, from, to)...)
 		}
-		if err := oncall.WriteICal(o.stdout, cal); err != nil {
+		if err := oncall.WriteICal(rawWriter(o.stdout), cal); err != nil {
 			return failuref("%w", err)
 		}
 		return nil

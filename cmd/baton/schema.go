@@ -59,7 +59,7 @@ func (o *schemaOptions) run() error {
 	if !ok {
 		return usageErrorf("unknown schema %q", o.name).withHint("the schemas are: %s", strings.Join(names, ", "))
 	}
-	if _, err := o.stdout.Write(data); err != nil {
+	if _, err := rawWriter(o.stdout).Write(jsonInert(data)); err != nil {
 		return failuref("writing output: %w", err)
 	}
 	return nil

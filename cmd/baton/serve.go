@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
+	"log"
 	"mime"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,6 +23,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/spf13/cobra"
+	"golang.org/x/net/netutil"
 
 	"github.com/batonhq/baton/generator"
 	"github.com/batonhq/baton/schema"
@@ -36,12 +40,38 @@ const eventsPath = "/_baton/events"
 
 type serveOptions struct {
 	*globals
-	addr     string
-	audience string
+	addr        string
+	audience    string
+	allowRemote bool
+	// limits of the HTTP server; tests shorten them.
+	limits serveLimits
+}
+
+// serveLimits protect the preview server from clients that hold
+// connections: a slow or half-sent request, an idle keep-alive connection,
+// thousands of connections at once.
+type serveLimits struct {
+	readHeader time.Duration // to receive a request's headers
+	read       time.Duration // to receive a whole request
+	write      time.Duration // to send a response (event streams: each event)
+	idle       time.Duration // a keep-alive connection between requests
+	grace      time.Duration // in-flight requests on Ctrl-C, before connections are closed
+	maxConns   int           // connections served at once; more wait to be accepted
+}
+
+func defaultServeLimits() serveLimits {
+	return serveLimits{
+		readHeader: 10 * time.Second,
+		read:       30 * time.Second,
+		write:      30 * time.Second,
+		idle:       60 * time.Second,
+		grace:      time.Second,
+		maxConns:   256,
+	}
 }
 
 func newServeCmd(g *globals) *cobra.Command {
-	o := &serveOptions{globals: g}
+	o := &serveOptions{globals: g, limits: defaultServeLimits()}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Preview the site locally, rebuilding and reloading the browser on every change",
@@ -54,13 +84,23 @@ last good build until they are fixed. Nothing is written to disk, and the
 reload script exists only in served pages, never in the output of baton
 build. Without --now every rebuild uses the current time.
 
-Stop it with Ctrl-C.`,
+Serve is a preview for one person, not a web server for the public. On a
+loopback address it answers only requests for localhost, 127.0.0.1 or [::1]
+(so that a web page cannot read it through DNS rebinding). An address other
+machines can reach (0.0.0.0:8080, :8080, [::]:8080, a LAN address) prints a
+warning, answers only requests for an IP address, localhost or this
+machine's name, and for --audience internal needs --allow-remote: the
+internal site names people and shows internal incidents and on-call data.
+
+Stop it with Ctrl-C (or SIGTERM): requests in flight get a second to finish,
+then it exits with status 130.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	f.StringVar(&o.audience, "audience", "public", "`AUDIENCE`: public or internal")
+	f.BoolVar(&o.allowRemote, "allow-remote", false, "serve the internal site on an address other machines can reach")
 	return cmd
 }
 
@@ -81,25 +121,42 @@ func (o *serveOptions) run(ctx context.Context) error {
 		return failuref("cannot listen on %s: %v", o.addr, err).withHint("pick another port with --addr 127.0.0.1:PORT")
 	}
 	defer ln.Close()
+	local := isLoopback(ln.Addr())
+	if !local && audience == generator.Internal && !o.allowRemote {
+		ln.Close()
+		return usageErrorf("--addr %s would serve the internal site to other machines", o.addr).
+			withHint("use --addr 127.0.0.1:PORT; or pass --allow-remote if everyone who can reach this address may see people, internal incidents and on-call data")
+	}
 
 	url := "http://" + ln.Addr().String() + "/"
 	s := newSiteServer(o.globals, audience, url)
+	s.writeTimeout = o.limits.write
 	s.rebuild(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	w, err := newRepoWatcher(o.repoDir)
 	if err != nil {
 		return failuref("watching %s: %w", o.repoDir, err)
 	}
 	defer w.close()
 
+	var h http.Handler
+	if local {
+		h = loopbackHostOnly(s)
+	} else {
+		host, _ := os.Hostname()
+		h = remoteHostOnly(s, host)
+		fmt.Fprintf(o.stderr, "baton: warning: %s is reachable from other machines: anyone who can connect to it sees the %s site\n", ln.Addr(), audience)
+		if audience == generator.Internal {
+			fmt.Fprintf(o.stderr, "baton: warning: the internal site names people and shows internal incidents and on-call data\n")
+		}
+	}
 	fmt.Fprintf(o.stdout, "serving the %s site of %s at %s (Ctrl-C to stop)\n", audience, o.repoDir, url)
 
-	var h http.Handler = s
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
-		h = loopbackHostOnly(s)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newPreviewServer(h, o.limits, o.stderr)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(netutil.LimitListener(ln, o.limits.maxConns)) }()
 	watchDone := make(chan struct{})
 	go func() {
 		defer close(watchDone)
@@ -113,16 +170,37 @@ func (o *serveOptions) run(ctx context.Context) error {
 	case err := <-errc:
 		return failuref("serving: %w", err)
 	}
-	s.shutdown() // ends the event streams, which would keep Shutdown waiting
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	err = srv.Shutdown(shutCtx)
-	<-watchDone
-	if err != nil {
-		return failuref("stopping the server: %w", err)
+	// Interrupted: stop accepting, end the event streams (which would keep
+	// Shutdown waiting), give requests in flight a moment, then close every
+	// connection, half-sent requests included.
+	s.shutdown()
+	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.limits.grace)
+	if err := srv.Shutdown(grace); err != nil {
+		srv.Close()
 	}
-	fmt.Fprintln(o.stdout, "stopped")
-	return nil
+	cancel()
+	<-watchDone
+	return ctx.Err()
+}
+
+// newPreviewServer is the HTTP server of baton serve, with limits.
+func newPreviewServer(h http.Handler, l serveLimits, errLog io.Writer) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.readHeader,
+		ReadTimeout:       l.read,
+		WriteTimeout:      l.write,
+		IdleTimeout:       l.idle,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          log.New(errLog, "baton: serve: ", 0),
+	}
+}
+
+// isLoopback reports whether a listener's address is reachable from this
+// machine only.
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // siteState is one build: the site, or the problems that prevented it.
@@ -142,6 +220,10 @@ type siteServer struct {
 	g        *globals
 	audience generator.Audience
 	baseURL  string // where the site is served, for absolute links
+
+	// writeTimeout bounds the sending of each event of an event stream
+	// (whose connection otherwise has no deadline); zero means none.
+	writeTimeout time.Duration
 
 	mu     sync.Mutex
 	state  *siteState
@@ -193,7 +275,7 @@ func (s *siteServer) rebuild(ctx context.Context) {
 		}
 		fmt.Fprintf(s.g.stderr, "baton: error: not built (%s); %s\n", plural(len(problems), "problem"), serving)
 		for _, p := range problems {
-			fmt.Fprintf(s.g.stderr, "  %s\n", p)
+			fmt.Fprintf(s.g.stderr, "  %s\n", oneLine(p))
 		}
 		return
 	}
@@ -248,6 +330,30 @@ func loopbackHostOnly(next http.Handler) http.Handler {
 	})
 }
 
+// remoteHostOnly refuses requests whose Host is a name other than
+// localhost or this machine's name (hostname, or hostname.local). Other
+// machines reach the server by IP address or by those names; a DNS
+// rebinding page uses a name of its own.
+func remoteHostOnly(next http.Handler, hostname string) http.Handler {
+	short, _, _ := strings.Cut(hostname, ".")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		ok := net.ParseIP(host) != nil
+		for _, name := range []string{"localhost", hostname, short, short + ".local"} {
+			ok = ok || (name != "" && name != ".local" && strings.EqualFold(host, name))
+		}
+		if !ok {
+			http.Error(w, "baton serve answers only to IP addresses, localhost and this machine's name", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // ServeHTTP serves the files of the current site. "/dir/" serves
 // dir/index.html; a missing file gets the site's 404.html with status 404.
 // HTML responses get the reload script and, while the repository has
@@ -275,8 +381,10 @@ func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	data, ok := st.site.Files[name]
 	if !ok {
 		if _, isDir := st.site.Files[name+"/index.html"]; isDir {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
-			return
+			if loc, ok := folderRedirect(name); ok {
+				http.Redirect(w, r, loc, http.StatusMovedPermanently)
+				return
+			}
 		}
 		s.writeHTML(w, http.StatusNotFound, st.site.Files["404.html"], st)
 		return
@@ -291,6 +399,22 @@ func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		w.Write(data)
 	}
+}
+
+// folderRedirect is where a request for the folder name (a cleaned site
+// path without slashes around it) is sent: "/name/", built from the
+// cleaned path rather than the request, escaped, and never starting with
+// "//" or "/\\" (which browsers read as another site). ok is false when
+// name cannot make such a path.
+func folderRedirect(name string) (string, bool) {
+	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) {
+		return "", false
+	}
+	loc := (&neturl.URL{Path: "/" + name + "/"}).EscapedPath()
+	if !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") {
+		return "", false
+	}
+	return loc, true
 }
 
 // contentType is the media type of a site file.
@@ -339,12 +463,25 @@ func (s *siteServer) serveEvents(w http.ResponseWriter, r *http.Request, st *sit
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
+	// The stream outlives the server's read and write timeouts: lift them
+	// for this request, and bound each event's write instead.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Time{})
+	rc.SetWriteDeadline(time.Time{})
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	for {
+		if s.writeTimeout > 0 {
+			rc.SetWriteDeadline(time.Now().Add(s.writeTimeout))
+		}
 		fmt.Fprintf(w, "retry: 1000\nevent: version\ndata: %d\n\n", st.version)
-		fl.Flush()
+		if fl.Flush(); r.Context().Err() != nil {
+			return
+		}
+		if s.writeTimeout > 0 {
+			rc.SetWriteDeadline(time.Time{})
+		}
 		select {
 		case <-st.changed:
 			st = s.current()

@@ -53,7 +53,7 @@ func testServer(t *testing.T, dir string, audience generator.Audience) (*siteSer
 	out := &syncBuffer{}
 	g := &globals{
 		env:     &env{stdout: out, stderr: out, getenv: func(string) string { return "" }, now: time.Now},
-		repoDir: dir, nowFlag: "2026-11-27T12:00:00Z",
+		repoDir: dir, nowFlag: givenInstant("--now", "2026-11-27T12:00:00Z"),
 	}
 	s := newSiteServer(g, audience, "http://127.0.0.1:8080/")
 	s.rebuild(t.Context())

@@ -2,16 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/batonhq/baton/internal/flow"
 	"github.com/batonhq/baton/oncall"
 	"github.com/batonhq/baton/schema"
 )
@@ -74,13 +75,13 @@ func (o *validateOptions) run(ctx context.Context) error {
 		if problems == nil {
 			problems = schema.Problems{}
 		}
-		enc := json.NewEncoder(o.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(problems); err != nil {
+		if err := writeJSON(o.stdout, problems); err != nil {
 			return failuref("writing output: %w", err)
 		}
 	case "github":
-		writeGitHubAnnotations(o.stdout, problems, 10)
+		if err := writeGitHubAnnotations(o.stdout, problems, 10); err != nil {
+			return failuref("writing output: %w", err)
+		}
 		if path := o.getenv("GITHUB_STEP_SUMMARY"); path != "" {
 			if err := appendStepSummary(path, problems); err != nil {
 				return err
@@ -127,30 +128,23 @@ func plural(n int, word string) string {
 }
 
 // writeText prints problems as "file:line:col: level: message (code)" with
-// an indented hint line.
+// an indented hint line; every problem is one line, whatever its text.
 func writeText(w io.Writer, ps schema.Problems) {
 	for _, p := range ps {
-		fmt.Fprintln(w, p.String())
+		fmt.Fprintln(w, oneLine(p.String()))
 		if p.Hint != "" {
-			fmt.Fprintf(w, "  hint: %s\n", p.Hint)
+			fmt.Fprintf(w, "  hint: %s\n", oneLine(p.Hint))
 		}
 	}
 }
 
-// escapeData and escapeProperty implement the escaping of GitHub Actions
-// workflow commands (see actions/toolkit, command.ts).
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
-
 // writeGitHubAnnotations prints at most limit annotations per level (GitHub
 // shows only 10 per step and level) and the remaining problems as plain
-// log lines, so nothing is lost.
-func writeGitHubAnnotations(w io.Writer, ps schema.Problems, limit int) {
+// log lines, so nothing is lost. No text from the repository can start a
+// workflow command of its own: annotations are escaped, and every other
+// line is made inert.
+func writeGitHubAnnotations(w io.Writer, ps schema.Problems, limit int) error {
+	sw := safeLines(w)
 	shown := map[schema.Level]int{}
 	var rest schema.Problems
 	for _, p := range ps {
@@ -163,17 +157,24 @@ func writeGitHubAnnotations(w io.Writer, ps schema.Problems, limit int) {
 		if p.Hint != "" {
 			msg += "\nhint: " + p.Hint
 		}
-		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", p.Level,
-			escapeProperty(p.File), p.Line, p.Column, escapeProperty(p.Code), escapeData(msg))
+		props := []commandProperty{{"file", p.File}, {"line", strconv.Itoa(p.Line)}, {"col", strconv.Itoa(p.Column)}, {"title", p.Code}}
+		if err := writeWorkflowCommand(sw, p.Level.String(), props, msg); err != nil {
+			return err
+		}
 	}
 	if len(rest) > 0 {
-		fmt.Fprintf(w, "::notice title=baton::%s\n", escapeData(fmt.Sprintf("%d more problems are not annotated; they are listed below and in the job summary", len(rest))))
-		writeText(w, rest)
+		note := fmt.Sprintf("%d more problems are not annotated; they are listed below and in the job summary", len(rest))
+		if err := writeWorkflowCommand(sw, "notice", []commandProperty{{"title", "baton"}}, note); err != nil {
+			return err
+		}
+		writeText(sw, rest)
 	}
+	return sw.flush()
 }
 
 // appendStepSummary appends a Markdown table of every problem to the file
-// named by $GITHUB_STEP_SUMMARY.
+// named by $GITHUB_STEP_SUMMARY. Every cell is escaped (flow.EscapeMarkdownUncut), so
+// text from the repository renders as text.
 func appendStepSummary(path string, ps schema.Problems) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -188,11 +189,11 @@ func appendStepSummary(path string, ps schema.Problems) error {
 			if p.Level == schema.Error {
 				icon = "❌"
 			}
-			msg := p.Message
+			msg := flow.EscapeMarkdownUncut(p.Message)
 			if p.Hint != "" {
-				msg += "<br>*" + p.Hint + "*"
+				msg += "<br>*" + flow.EscapeMarkdownUncut(p.Hint) + "*"
 			}
-			fmt.Fprintf(&b, "| %s | `%s:%d:%d` | %s | `%s` |\n", icon, p.File, p.Line, p.Column, mdCell(msg), p.Code)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", icon, flow.Code(fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)), msg, flow.Code(p.Code))
 		}
 		b.WriteString("\n")
 	}
@@ -202,8 +203,4 @@ func appendStepSummary(path string, ps schema.Problems) error {
 		return failuref("writing the step summary: %v", errors.Join(werr, cerr))
 	}
 	return nil
-}
-
-func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }

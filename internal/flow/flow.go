@@ -79,8 +79,9 @@ func (e *InvalidEditError) Error() string {
 // CheckEdit validates the repository base with files written over it
 // (policy and rotation checks included, at now) and returns the errors
 // that are in those files or their folders: an edit whose result returns
-// none always passes `baton validate` as far as it is concerned.
-func CheckEdit(ctx context.Context, base fs.FS, files []edit.File, now time.Time) schema.Problems {
+// none always passes `baton validate` as far as it is concerned. The error
+// is the context's when it ends during the check.
+func CheckEdit(ctx context.Context, base fs.FS, files []edit.File, now time.Time) (schema.Problems, error) {
 	over := Overlay(base, files)
 	dirs := map[string]bool{}
 	edited := map[string]bool{}
@@ -89,6 +90,10 @@ func CheckEdit(ctx context.Context, base fs.FS, files []edit.File, now time.Time
 		dirs[path.Dir(f.Path)] = true
 	}
 	repo, ps := schema.Load(ctx, over)
+	if ctx.Err() != nil {
+		// Interrupted: a partial load proves nothing either way.
+		return nil, ctx.Err()
+	}
 	ps = append(ps, schema.CheckPolicy(repo, now)...)
 	ps = append(ps, oncall.Check(repo, now)...)
 	ps.Sort()
@@ -98,7 +103,7 @@ func CheckEdit(ctx context.Context, base fs.FS, files []edit.File, now time.Time
 			bad = append(bad, p)
 		}
 	}
-	return bad
+	return bad, nil
 }
 
 // Overlay returns base with files written over it: what a repository

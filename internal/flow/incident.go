@@ -92,9 +92,9 @@ func prBody(k Kind, id string, in *schema.Incident) string {
 	var b strings.Builder
 	switch k {
 	case Postmortem:
-		fmt.Fprintf(&b, "The postmortem of %s, scaffolded by `baton postmortem`. Fill in the sections, then ask the reviewers to approve.\n", codeID(id))
+		fmt.Fprintf(&b, "The postmortem of %s, scaffolded by `baton postmortem`. Fill in the sections, then ask the reviewers to approve.\n", Code(id))
 	default:
-		fmt.Fprintf(&b, "Incident %s (%s, %s). Status updates are committed here by `baton update --pr`; merging publishes them.\n", codeID(id), EscapeMarkdown(in.Severity), EscapeMarkdown(in.Status))
+		fmt.Fprintf(&b, "Incident %s (%s, %s). Status updates are committed here by `baton update --pr`; merging publishes them.\n", Code(id), EscapeMarkdown(in.Severity), EscapeMarkdown(in.Status))
 	}
 	b.WriteString("\nOpened by baton. Pull requests opened with the Actions GITHUB_TOKEN do not start other workflows: re-run checks by pushing a commit, or use a GitHub App token.\n")
 	return b.String()

@@ -58,7 +58,19 @@ var (
 // a pull request or a person and ends up in a comment or a pull request
 // body.
 func EscapeMarkdown(s string) string {
-	s = neutralise(clean(s))
+	return escapeMarkdown(s, MaxEscaped)
+}
+
+// EscapeMarkdownUncut is EscapeMarkdown without the length limit, for text
+// whose length Baton bounds itself, such as validation messages and hints
+// in a job summary.
+func EscapeMarkdownUncut(s string) string {
+	return escapeMarkdown(s, 0)
+}
+
+// escapeMarkdown is EscapeMarkdown with a limit of n characters (0: none).
+func escapeMarkdown(s string, n int) string {
+	s = neutralise(clean(s, n))
 	var b strings.Builder
 	for i, r := range s {
 		switch {
@@ -78,13 +90,16 @@ func EscapeMarkdown(s string) string {
 // zero-width joiner, at most MaxEscaped characters. Backslashes are not
 // added, since they would show.
 func EscapeTitle(s string) string {
-	return neutralise(clean(s))
+	return neutralise(clean(s, MaxEscaped))
 }
 
 // clean removes format characters, turns control characters, line breaks
-// and runs of white space into one space, trims, and cuts s to MaxEscaped
-// characters.
-func clean(s string) string {
+// and runs of white space into one space, trims, and cuts s to limit
+// characters (0: no limit).
+func clean(s string, limit int) string {
+	if limit <= 0 {
+		limit = len(s) + 1
+	}
 	s = strings.ToValidUTF8(s, "\ufffd")
 	var b strings.Builder
 	n, space := 0, false
@@ -96,12 +111,12 @@ func clean(s string) string {
 			space = true
 			continue
 		}
-		if space && n > 0 && n < MaxEscaped {
+		if space && n > 0 && n < limit {
 			b.WriteByte(' ')
 			n++
 		}
 		space = false
-		if n == MaxEscaped {
+		if n == limit {
 			b.WriteString("…")
 			break
 		}
@@ -135,13 +150,21 @@ func Mention(login string) string {
 	return EscapeMarkdown(login)
 }
 
-// codeID returns s as a code span when it is made only of characters that
-// cannot end or escape one (ids, handles, severity ids), else escaped text.
-func codeID(s string) string {
-	if s != "" && idRE.MatchString(s) {
-		return "`" + s + "`"
+// Code returns s as a code span when nothing in it can end the span or
+// break the line or table cell it sits in (no backtick, pipe, control or
+// invisible format character; ids, handles, file positions), else escaped
+// text.
+func Code(s string) string {
+	if s == "" || utf8.RuneCountInString(s) > MaxEscaped || !utf8.ValidString(s) {
+		return EscapeMarkdown(s)
 	}
-	return EscapeMarkdown(s)
+	for _, r := range s {
+		if r == '`' || r == '|' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || (unicode.IsSpace(r) && r != ' ') {
+			return EscapeMarkdown(s)
+		}
+	}
+	if strings.TrimSpace(s) != s {
+		return EscapeMarkdown(s)
+	}
+	return "`" + s + "`"
 }
-
-var idRE = regexp.MustCompile(`^[A-Za-z0-9._/:-]{1,100}$`)

@@ -133,6 +133,9 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 	}
 	base, _ := schema.Load(ctx, req.Base)
 	after, ps := schema.Load(ctx, Overlay(req.Base, files))
+	if err := ctx.Err(); err != nil {
+		return out, err // a partly loaded repository would look invalid
+	}
 	dirs := map[string]bool{}
 	for _, f := range files {
 		dirs[path.Dir(f.Path)] = true
@@ -166,7 +169,7 @@ func invalidBody(ps schema.Problems) string {
 			fmt.Fprintf(&b, "\nAnd %d more.\n", len(ps)-maxProblemRows)
 			break
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s |\n", codeID(p.File), max(p.Line, 1), codeID(p.Code))
+		fmt.Fprintf(&b, "| %s | %d | %s |\n", Code(p.File), max(p.Line, 1), Code(p.Code))
 	}
 	return b.String()
 }
@@ -380,7 +383,7 @@ func pingSection(base *schema.Repo, in *schema.Incident, r roles, isPM bool, men
 	if isPM {
 		kind = "Postmortem of"
 	}
-	fmt.Fprintf(&b, "### %s %s: %s\n\n", kind, codeID(in.ID), EscapeMarkdown(in.Title))
+	fmt.Fprintf(&b, "### %s %s: %s\n\n", kind, Code(in.ID), EscapeMarkdown(in.Title))
 	sev, _ := c.Severity(in.Severity)
 	sevText := EscapeMarkdown(in.Severity)
 	if sev != nil {
@@ -413,16 +416,16 @@ func pingSection(base *schema.Repo, in *schema.Incident, r roles, isPM bool, men
 	}
 	b.WriteString("\n")
 	if in.IMOC == "" && r.imoc != nil {
-		fmt.Fprintf(&b, "The incident names no IMOC; %s was on call on %s when it was declared: add `imoc: %s`.\n\n", codeID(r.imoc.Handle), codeID(r.rotation), r.imoc.Handle)
+		fmt.Fprintf(&b, "The incident names no IMOC; %s was on call on %s when it was declared: add `imoc: %s`.\n\n", Code(r.imoc.Handle), Code(r.rotation), r.imoc.Handle)
 	}
 	if r.named != "" {
 		when := r.declared.In(loc).Format("2006-01-02 15:04 MST")
 		if r.imoc != nil {
 			fmt.Fprintf(&b, "The pull request names %s as the IMOC, but %s was on call on %s when the incident was declared (%s): Baton asks %s.\n\n",
-				codeID(r.named), codeID(r.imoc.Handle), codeID(r.rotation), when, codeID(r.imoc.Handle))
+				Code(r.named), Code(r.imoc.Handle), Code(r.rotation), when, Code(r.imoc.Handle))
 		} else {
 			fmt.Fprintf(&b, "The pull request names %s as the IMOC, but no other qualified IMOC was on call on %s when the incident was declared (%s): Baton has asked nobody to review it.\n\n",
-				codeID(r.named), codeID(r.rotation), when)
+				Code(r.named), Code(r.rotation), when)
 		}
 	}
 	for _, m := range mentions {

@@ -118,6 +118,9 @@ func Publish(ctx context.Context, gh Forge, g Git, p Publication) (*Published, e
 			return nil, nil, nil, err
 		}
 		repo, _ := schema.Load(ctx, fsys)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err // an edit of a partly loaded repository could be wrong
+		}
 		ch, err := p.Edit(repo, fsys)
 		if err != nil {
 			return nil, nil, nil, &EditError{Err: err}
@@ -154,7 +157,11 @@ func Publish(ctx context.Context, gh Forge, g Git, p Publication) (*Published, e
 	out.Branch, out.Notes = branch, ch.Notes
 	_, onBranch := have[branch]
 	if len(ch.Files) > 0 {
-		if bad := CheckEdit(ctx, fsys, ch.Files, p.Now); len(bad) > 0 {
+		bad, err := CheckEdit(ctx, fsys, ch.Files, p.Now)
+		if err != nil {
+			return out, err
+		}
+		if len(bad) > 0 {
 			return out, &InvalidEditError{Problems: bad}
 		}
 		parent, err := g.Resolve(baseRev)
@@ -193,6 +200,9 @@ func Publish(ctx context.Context, gh Forge, g Git, p Publication) (*Published, e
 	}
 	// The repository as the pull request shows it.
 	after, _ := schema.Load(ctx, Overlay(fsys, ch.Files))
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
 	spec := PRSpec{Title: branch, Body: "Opened by baton."}
 	if ch.Describe != nil {
 		spec = ch.Describe(after)
