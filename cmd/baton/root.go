@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -105,13 +104,6 @@ func usageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
-
 func newRootCmd(g *globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "baton",
@@ -119,13 +111,14 @@ func newRootCmd(g *globals) *cobra.Command {
 		Long: `Baton keeps incidents, postmortems, people and IMOC rotations as files in a git
 repository. It validates them, computes who the Incident Manager On Call is,
 opens pull requests for incident updates and renders a static status site.`,
-		Version:       version(),
+		Version:       readVersion().String(), // see version.go
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	root.SetIn(g.stdin)
+	root.SetVersionTemplate("{{.Version}}\n") // --version prints what `baton version` prints
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v", err).withHint("see `%s --help`", cmd.CommandPath())
 	})
@@ -146,6 +139,7 @@ opens pull requests for incident updates and renders a static status site.`,
 		newPingCmd(g),
 		newHandoffCmd(g),
 		newReportCmd(g),
+		newVersionCmd(g),
 	)
 	return root
 }
