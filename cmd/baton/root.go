@@ -140,6 +140,7 @@ opens pull requests for incident updates and renders a static status site.`,
 		newHandoffCmd(g),
 		newReportCmd(g),
 		newVersionCmd(g),
+		newReleaseFilesCmd(g),
 	)
 	return root
 }
