@@ -75,37 +75,25 @@ else
     warn "could not list the tags of $repo_url to find the release of '$ref'"
     from_source "no release found for '$ref'"
   fi
-  # name -> commit, with the peeled commit of an annotated tag ("name^{}")
-  # taking precedence over the tag object.
-  commit_of() {
-    local want=$1 sha name found=""
-    while read -r sha name; do
-      name=${name#refs/tags/}
-      if [ "$name" = "$want^{}" ]; then
-        printf '%s\n' "$sha"
-        return 0
-      fi
-      [ "$name" = "$want" ] && found=$sha
-    done <<<"$refs"
-    [ -n "$found" ] && printf '%s\n' "$found"
-  }
+  # "name commit" per tag, in one pass: an annotated tag is listed twice,
+  # and its peeled line ("name^{}") gives the commit.
+  tags=$(printf '%s\n' "$refs" | awk '
+    NF == 2 {
+      name = $2; sub(/^refs\/tags\//, "", name)
+      if (sub(/\^\{\}$/, "", name)) peeled[name] = $1; else direct[name] = $1
+    }
+    END { for (n in direct) print n, ((n in peeled) ? peeled[n] : direct[n]) }')
   if [[ $ref =~ ^[0-9a-f]{40}$ ]]; then
     commit=$ref
   else
-    commit=$(commit_of "$ref" || true)
+    commit=$(REF=$ref awk '$1 == ENVIRON["REF"] { print $2 }' <<<"$tags")
   fi
-  [ -n "${commit:-}" ] || from_source "'$ref' is not a tag of $repo_url (a branch?)"
-  candidates=()
-  while read -r sha name; do
-    name=${name#refs/tags/}
-    name=${name%^\{\}}
-    [[ $name =~ $release_re ]] || continue
-    [ "$(commit_of "$name")" = "$commit" ] && candidates+=("$name")
-  done <<<"$refs"
-  if [ ${#candidates[@]} -gt 0 ]; then
-    # Prefer a final release over a pre-release, then the highest version.
-    tag=$(printf '%s\n' "${candidates[@]}" | sort -u | awk '!/-/ {f[++n]=$0} /-/ {p[++m]=$0} END {if (n) for (i=1;i<=n;i++) print f[i]; else for (i=1;i<=m;i++) print p[i]}' | sort -V | tail -n 1)
-  fi
+  [ -n "$commit" ] || from_source "'$ref' is not a tag of $repo_url (a branch?)"
+  # The release tags on that commit; prefer a final release over a
+  # pre-release, then the highest version.
+  tag=$(COMMIT=$commit RE=$release_re awk '$2 == ENVIRON["COMMIT"] && $1 ~ ENVIRON["RE"] { print $1 }' <<<"$tags" |
+    awk '!/-/ { f[++n] = $0 } /-/ { p[++m] = $0 } END { if (n) for (i = 1; i <= n; i++) print f[i]; else for (i = 1; i <= m; i++) print p[i] }' |
+    sort -V | tail -n 1)
   [ -n "$tag" ] || from_source "no release tag points at the commit of '$ref'"
   say "'$ref' is release $tag"
 fi

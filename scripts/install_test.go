@@ -526,6 +526,8 @@ func TestInstallResolvesRef(t *testing.T) {
 		"v1.3.0-rc.1":  2,
 		"v1-beta":      2,
 		"not-a-semver": 0,
+		"v9x9x9":       0, // not a version: the dots in the pattern are literal
+		"v1.2.2.1":     0, // not a version either
 	})
 	releases := map[string]release{}
 	for _, tag := range []string{"v1.2.2", "v1.2.3-rc.1", "v1.2.3", "v1.3.0-rc.1"} {
