@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -109,13 +108,6 @@ func usageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
-
 func newRootCmd(g *globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "baton",
@@ -123,13 +115,14 @@ func newRootCmd(g *globals) *cobra.Command {
 		Long: `Baton keeps incidents, postmortems, people and IMOC rotations as files in a git
 repository. It validates them, computes who the Incident Manager On Call is,
 opens pull requests for incident updates and renders a static status site.`,
-		Version:       version(),
+		Version:       readVersion().String(), // see version.go
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	root.SetIn(g.stdin)
+	root.SetVersionTemplate("{{.Version}}\n") // --version prints what `baton version` prints
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v", err).withHint("see `%s --help`", cmd.CommandPath())
 	})
@@ -154,6 +147,8 @@ opens pull requests for incident updates and renders a static status site.`,
 		newHandoffCmd(g),
 		newReportCmd(g),
 		newImportCmd(g),
+		newVersionCmd(g),
+		newReleaseFilesCmd(g),
 	)
 	return root
 }
