@@ -99,24 +99,49 @@ type Entry struct {
 	Users []string
 }
 
-// Normalize sorts entries, drops empty ones and merges neighbours with the
-// same users, so that two renderings of one schedule compare equal however
-// each vendor cuts its entries.
+// Normalize sorts entries, drops empty ones, puts everyone of overlapping
+// entries on call together (vendors that list each person's stretches
+// separately overlap them where several are on call at once) and merges
+// neighbours with the same users, so that two renderings of one schedule
+// compare equal however each vendor cuts its entries.
 func Normalize(es []Entry) []Entry {
-	var out []Entry
-	es = slices.Clone(es)
-	slices.SortStableFunc(es, func(a, b Entry) int { return a.Start.Compare(b.Start) })
+	var cuts []int64
+	for _, e := range es {
+		if len(e.Users) > 0 && e.End.After(e.Start) {
+			cuts = append(cuts, e.Start.Unix(), e.End.Unix())
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	if len(cuts) < 2 {
+		return nil
+	}
+	// who[i] is everyone on call in [cuts[i], cuts[i+1]).
+	who := make([][]string, len(cuts)-1)
 	for _, e := range es {
 		if len(e.Users) == 0 || !e.End.After(e.Start) {
 			continue
 		}
-		us := slices.Clone(e.Users)
-		slices.Sort(us)
-		if n := len(out); n > 0 && out[n-1].End.Equal(e.Start) && slices.Equal(out[n-1].Users, us) {
-			out[n-1].End = e.End
+		lo, _ := slices.BinarySearch(cuts, e.Start.Unix())
+		hi, _ := slices.BinarySearch(cuts, e.End.Unix())
+		for i := lo; i < hi; i++ {
+			who[i] = append(who[i], e.Users...)
+		}
+	}
+	var out []Entry
+	for i, us := range who {
+		if len(us) == 0 {
 			continue
 		}
-		out = append(out, Entry{Start: e.Start.UTC(), End: e.End.UTC(), Users: us})
+		us = slices.Clone(us)
+		slices.Sort(us)
+		us = slices.Compact(us)
+		start, end := time.Unix(cuts[i], 0).UTC(), time.Unix(cuts[i+1], 0).UTC()
+		if n := len(out); n > 0 && out[n-1].End.Equal(start) && slices.Equal(out[n-1].Users, us) {
+			out[n-1].End = end
+			continue
+		}
+		out = append(out, Entry{Start: start, End: end, Users: us})
 	}
 	return out
 }
