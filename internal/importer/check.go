@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -155,3 +156,25 @@ func gcd(a, b int64) int64 {
 }
 
 func lcm(a, b int64) int64 { return a / gcd(a, b) * b }
+
+// Rotate returns the participants of layer i of r rotated so that the
+// first of them holds the turn running at t (windows and roster changes
+// aside): the roster of a change at t that keeps who holds which turn.
+func Rotate(r *schema.Rotation, i int, t time.Time) []string {
+	l := r.Layers[i]
+	ps := l.Rotation.Participants
+	places := make([]string, len(ps))
+	for j := range places {
+		places[j] = "#" + strconv.Itoa(j)
+	}
+	l.Rotation.Participants = places
+	l.Active, l.Exclude, l.Changes = nil, nil, nil
+	probe := *r
+	probe.Layers = []schema.Layer{l}
+	probe.Overrides, probe.Shadows = nil, nil
+	k := 0
+	if st := oncall.At(&probe, t); len(st.IMOC) == 1 {
+		k, _ = strconv.Atoi(strings.TrimPrefix(st.IMOC[0], "#"))
+	}
+	return slices.Concat(ps[k:], ps[:k])
+}
