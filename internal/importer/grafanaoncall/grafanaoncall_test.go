@@ -206,9 +206,17 @@ func TestShiftShapes(t *testing.T) {
 			s.Duration = 8 * 3600
 			s.ByDay = []string{"MO", "WE", "FR"}
 		}, "anchor: 2026-03-02T09:00\n      every: 1w\n      participants: [nobody]\n    changes:\n      - {from: 2026-03-04T09:00, participants: [alice, bobby], first: alice}\n    active:\n      - {days: [MO, WE, FR], from: \"09:00\", to: \"17:00\"}\n"},
-		{"rotation_start between events", func(s *Shift) { s.Frequency = ptr("daily"); s.Duration = 8 * 3600; s.RotationStart = "2026-03-05T23:00:00" },
+		{"rotation_start between events", func(s *Shift) {
+			s.Frequency = ptr("daily")
+			s.Duration = 8 * 3600
+			s.RotationStart = "2026-03-05T23:00:00"
+		},
 			"participants: [nobody]\n    changes:\n      - {from: 2026-03-05T23:00, participants: [bobby, alice], first: bobby}\n"},
-		{"until between events", func(s *Shift) { s.Frequency = ptr("daily"); s.Duration = 8 * 3600; s.Until = ptr("2026-03-10T22:00:00") },
+		{"until between events", func(s *Shift) {
+			s.Frequency = ptr("daily")
+			s.Duration = 8 * 3600
+			s.Until = ptr("2026-03-10T22:00:00")
+		},
 			"changes:\n      - {from: 2026-03-10T22:00, participants: [nobody]}\n"},
 		{"recurrent event", func(s *Shift) { s.Type = "recurrent_event"; s.RollingUsers = nil; s.Users = []string{"UBOB4N8Q1R"} }, "every: 1w\n      participants: [bobby]\n"},
 		{"single event", func(s *Shift) { s.Type = "single_event"; s.Users = []string{"UBOB4N8Q1R"}; s.Duration = 3600 },
@@ -217,11 +225,23 @@ func TestShiftShapes(t *testing.T) {
 		{"by_monthday", func(s *Shift) { s.ByMonthday = []int{1} }, "by_month and by_monthday limit a shift"},
 		{"event longer than its turn", func(s *Shift) { s.Frequency = ptr("daily"); s.Duration = 25 * 3600 }, "lasts longer than the turn (1 daily), so two groups would be on call together"},
 		{"start off by_day", func(s *Shift) { s.ByDay = []string{"TU"}; s.Duration = 3600 }, "start 2026-03-02T09:00:00 is a Monday, not one of by_day [TU]"},
-		{"rotation_start inside an event", func(s *Shift) { s.Frequency = ptr("daily"); s.Duration = 8 * 3600; s.RotationStart = "2026-03-05T12:00:00" },
+		{"rotation_start inside an event", func(s *Shift) {
+			s.Frequency = ptr("daily")
+			s.Duration = 8 * 3600
+			s.RotationStart = "2026-03-05T12:00:00"
+		},
 			"rotation_start 2026-03-05T12:00:00 falls inside an event"},
-		{"until inside an event (one of its readings)", func(s *Shift) { s.Frequency = ptr("daily"); s.Duration = 8 * 3600; s.Until = ptr("2026-03-10T19:00:00") },
+		{"until inside an event (one of its readings)", func(s *Shift) {
+			s.Frequency = ptr("daily")
+			s.Duration = 8 * 3600
+			s.Until = ptr("2026-03-10T19:00:00")
+		},
 			"until 2026-03-10T19:00:00 falls inside or at the start of an event (alice from 2026-03-10T13:00:00Z to 2026-03-10T21:00:00Z)"},
-		{"a clock that does not exist", func(s *Shift) { s.Frequency = ptr("daily"); s.Duration = 3600; s.Start, s.RotationStart = "2026-03-02T02:30:00", "2026-03-02T02:30:00" },
+		{"a clock that does not exist", func(s *Shift) {
+			s.Frequency = ptr("daily")
+			s.Duration = 3600
+			s.Start, s.RotationStart = "2026-03-02T02:30:00", "2026-03-02T02:30:00"
+		},
 			"its events start or end at 02:30, which on 2026-03-08 does not exist or happens twice in America/New_York"},
 		{"nobody in it", func(s *Shift) { s.RollingUsers = [][]string{{}} }, "note: schedule S1 (X): shift \"S\" has no turn on call"},
 	} {
