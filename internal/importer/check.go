@@ -26,7 +26,8 @@ func LayerEntries(r *schema.Rotation, i int, from, to time.Time) []Entry {
 	return Rendered(Layer(r, i), from, to)
 }
 
-// maxSpan bounds how far ahead [Exclusive] looks.
+// maxSpan bounds how far ahead [Exclusive] looks after each date that
+// changes the layers' pattern.
 const maxSpan = 3 * 366 * 24 * time.Hour
 
 // Exclusive checks that the given layers of r never have two different
@@ -34,14 +35,15 @@ const maxSpan = 3 * 366 * 24 * time.Hour
 // rotations name on call together (Opsgenie's rotations, Grafana OnCall's
 // shifts of one priority level); Baton lets one layer speak at a time, so
 // such layers translate exactly only if they never overlap with different
-// people. The check runs from the earliest anchor until the layers' joint
-// pattern has repeated once after last (the latest date that changes the
-// pattern: an anchor, a roster change, a rendering window's end), and a
-// year more
-// when the layers are in different time zones (their clock changes do not
-// repeat together). It returns "" when the layers are exclusive, or the
-// first instant where they are not; an error when the pattern takes too
-// long to repeat for the check to be complete.
+// people. Which layers run, and with which rosters, changes only at the
+// layers' anchors and roster changes (and last, the end of a rendering
+// window, is checked as such a date too); from each of these dates the
+// layers' joint pattern repeats every [Span], so the check looks at one
+// span after each (or up to the next date), and a year more when the
+// layers are in different time zones (their clock changes do not repeat
+// together). It returns "" when the layers are exclusive, or the first
+// instant where they are not; an error when the pattern takes too long to
+// repeat for the check to be complete.
 func Exclusive(r *schema.Rotation, layers []int, last time.Time) (string, error) {
 	if len(layers) < 2 {
 		return "", nil
@@ -50,9 +52,9 @@ func Exclusive(r *schema.Rotation, layers []int, last time.Time) (string, error)
 	if err != nil {
 		return "", err
 	}
-	var from time.Time
+	var dates []time.Time
 	zones := map[string]bool{}
-	for n, i := range layers {
+	for _, i := range layers {
 		l := &r.Layers[i]
 		loc := l.Location
 		if loc == nil {
@@ -62,23 +64,45 @@ func Exclusive(r *schema.Rotation, layers []int, last time.Time) (string, error)
 			loc = time.UTC
 		}
 		zones[loc.String()] = true
-		a := oncall.Resolve(l.Rotation.Anchor, loc)
-		if n == 0 || a.Before(from) {
-			from = a
-		}
-		if a.After(last) {
-			last = a
-		}
+		dates = append(dates, oncall.Resolve(l.Rotation.Anchor, loc))
 		for _, ch := range l.Changes {
-			if c := oncall.Resolve(ch.From, loc); c.After(last) {
-				last = c
-			}
+			dates = append(dates, oncall.Resolve(ch.From, loc))
 		}
 	}
-	to := last.Add(span)
-	if len(zones) > 1 {
-		to = to.AddDate(1, 0, 0)
+	if !last.IsZero() {
+		dates = append(dates, last)
 	}
+	if len(zones) > 1 {
+		span += 366 * 24 * time.Hour
+	}
+	for _, rg := range ranges(dates, span) {
+		if msg := overlap(r, layers, rg[0], rg[1]); msg != "" {
+			return msg, nil
+		}
+	}
+	return "", nil
+}
+
+// ranges returns the stretches to check: from each date (in order) for
+// span, or up to the next date when that comes first.
+func ranges(dates []time.Time, span time.Duration) [][2]time.Time {
+	dates = slices.Clone(dates)
+	slices.SortFunc(dates, func(a, b time.Time) int { return a.Compare(b) })
+	dates = slices.CompactFunc(dates, func(a, b time.Time) bool { return a.Equal(b) })
+	var out [][2]time.Time
+	for i, d := range dates {
+		end := d.Add(span)
+		if i+1 < len(dates) && dates[i+1].Before(end) {
+			end = dates[i+1]
+		}
+		out = append(out, [2]time.Time{d, end})
+	}
+	return out
+}
+
+// overlap describes the first instant in [from, to) at which two of the
+// layers have different people on call, or returns "".
+func overlap(r *schema.Rotation, layers []int, from, to time.Time) string {
 	type stretch struct {
 		Entry
 		layer int
@@ -100,12 +124,12 @@ func Exclusive(r *schema.Rotation, layers []int, last time.Time) (string, error)
 				end := min(o.End.Unix(), s.End.Unix())
 				return fmt.Sprintf("%s would be on call in %q and %s in %q at the same time, from %s to %s; Baton has one person from one layer at a time",
 					strings.Join(o.Users, ", "), r.Layers[o.layer].Name, strings.Join(s.Users, ", "), r.Layers[s.layer].Name,
-					s.Start.UTC().Format(time.RFC3339), time.Unix(end, 0).UTC().Format(time.RFC3339)), nil
+					s.Start.UTC().Format(time.RFC3339), time.Unix(end, 0).UTC().Format(time.RFC3339))
 			}
 		}
 		open = append(open, s)
 	}
-	return "", nil
+	return ""
 }
 
 // Span returns how long the joint pattern of the given layers takes to
@@ -129,6 +153,9 @@ func Span(r *schema.Rotation, layers []int) (time.Duration, error) {
 		default:
 			return 0, fmt.Errorf("layer %q hands off every %s; months differ in length, so Baton cannot check that it never overlaps the others", l.Name, c.Every)
 		}
+		if c.Every.N <= 0 || c.Every.N > 1000 {
+			return 0, fmt.Errorf("layer %q hands off every %s, too far apart for Baton to check that it never overlaps the others", l.Name, c.Every)
+		}
 		if len(c.HandoffDays) > 0 {
 			// A week of kept handoffs moves the roster by the number of
 			// handoff days: after n weeks it is where it started.
@@ -139,9 +166,19 @@ func Span(r *schema.Rotation, layers []int) (time.Duration, error) {
 			rosters = append(rosters, ch.Participants)
 		}
 		for _, ps := range rosters {
-			span = lcm(span, step*int64(max(len(ps), 1)))
+			if n := int64(max(len(ps), 1)); n > int64(maxSpan/time.Second) {
+				span = -1
+			} else {
+				span = lcm(span, step*n)
+			}
+			if span <= 0 || span > int64(maxSpan/time.Second) {
+				break
+			}
 		}
-		if time.Duration(span)*time.Second > maxSpan || span <= 0 {
+		if span <= 0 {
+			return 0, fmt.Errorf("layer %q has a roster too long for Baton to check that it never overlaps the others", l.Name)
+		}
+		if span > int64(maxSpan/time.Second) {
 			return 0, fmt.Errorf("the layers' turns and windows repeat only every %d days, too long for Baton to check that they never overlap", span/86400)
 		}
 	}

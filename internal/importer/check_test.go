@@ -107,3 +107,29 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestRanges: the exclusivity check looks one span after each date that
+// changes the pattern, or up to the next such date; an anchor centuries
+// before the others does not make it walk the centuries between.
+func TestRanges(t *testing.T) {
+	week := 7 * 24 * time.Hour
+	got := ranges([]time.Time{at("2026-03-09T00:00:00Z"), at("1926-03-02T00:00:00Z"), at("2026-03-02T00:00:00Z"), at("2026-03-09T00:00:00Z")}, week)
+	var s []string
+	for _, r := range got {
+		s = append(s, r[0].Format(time.DateOnly)+"→"+r[1].Format(time.DateOnly))
+	}
+	if want := "1926-03-02→1926-03-09 2026-03-02→2026-03-09 2026-03-09→2026-03-16"; strings.Join(s, " ") != want {
+		t.Errorf("ranges: %s, want %s", strings.Join(s, " "), want)
+	}
+}
+
+// TestCompareBoundsTheWindow: a rendering window from a file can be
+// anything; Compare refuses to render more than two years rather than
+// spend minutes and gigabytes on a crafted one.
+func TestCompareBoundsTheWindow(t *testing.T) {
+	r := rotation(t, "name: X\ntime_zone: UTC\nlayers:\n  - name: l\n    rotation: {anchor: 2026-03-02T08:00, every: 1w, participants: [a]}\n")
+	got := Compare(r, at("2026-03-02T00:00:00Z"), at("3026-03-02T00:00:00Z"), nil)
+	if want := "the vendor's rendering runs from 2026-03-02T00:00:00Z to 3026-03-02T00:00:00Z, more than two years; Baton compares at most two years"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

@@ -155,10 +155,18 @@ func Rendered(r *schema.Rotation, from, to time.Time) []Entry {
 	return Normalize(es)
 }
 
+// maxCompare bounds the window Compare renders: windows come from saved
+// files as well as from the commands, which ask for a year at most.
+const maxCompare = 2 * 366 * 24 * time.Hour
+
 // Compare checks Baton's schedule of r over [from, to) against a vendor's
 // rendered schedule (entries clipped to the window) and describes the
 // first difference, or returns "" when they agree interval by interval.
+// A window longer than two years is itself reported as a difference.
 func Compare(r *schema.Rotation, from, to time.Time, vendor []Entry) string {
+	if to.Sub(from) > maxCompare {
+		return fmt.Sprintf("the vendor's rendering runs from %s to %s, more than two years; Baton compares at most two years", from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339))
+	}
 	var clipped []Entry
 	for _, e := range vendor {
 		if e.Start.Before(from) {

@@ -364,8 +364,10 @@ const (
 	hour = 3600
 	day  = 86400
 	week = 7 * day
-	// maxSlots bounds a roster padded with empty turns.
+	// maxSlots bounds a roster padded with empty turns (and an interval).
 	maxSlots = 1000
+	// maxDuration bounds an event.
+	maxDuration = 10 * 366 * day
 )
 
 // shift translates a shift into a layer, or says why it cannot; nil when
@@ -380,6 +382,9 @@ func (t *translator) shift(sh Shift, loc *time.Location) (*schema.Layer, error) 
 	}
 	if sh.Duration%60 != 0 {
 		return nil, fmt.Errorf("duration %d s is not a whole number of minutes", sh.Duration)
+	}
+	if sh.Duration > maxDuration {
+		return nil, fmt.Errorf("duration %d s is more than ten years", sh.Duration)
 	}
 	var groups [][]string
 	shiftBy := 0 // groups[i] is rolling_users[(i+shiftBy) mod n]
@@ -413,8 +418,8 @@ func (t *translator) shift(sh Shift, loc *time.Location) (*schema.Layer, error) 
 	if sh.Interval != nil {
 		interval = *sh.Interval
 	}
-	if interval < 1 {
-		return nil, fmt.Errorf("interval %d is not positive", interval)
+	if interval < 1 || interval > maxSlots {
+		return nil, fmt.Errorf("interval %d is not between 1 and %d", interval, maxSlots)
 	}
 	if len(groups) == 0 {
 		return nil, nil
@@ -686,8 +691,7 @@ func (t *translator) single(sh Shift, start civil, loc *time.Location) (*schema.
 
 // clocksExist refuses events that start or end at a wall-clock time that
 // does not exist, or happens twice, on a day when clocks change: Grafana
-// OnCall cannot place such an event (it leaves it out). It looks a year
-// past the start and past until.
+// OnCall cannot place such an event (it leaves it out).
 func clocksExist(l *schema.Layer, start civil, d int, loc *time.Location, until time.Time) error {
 	clocks := map[int]bool{}
 	add := func(c int) { clocks[(c%day+day)%day] = true }
@@ -706,8 +710,14 @@ func clocksExist(l *schema.Layer, start civil, d int, loc *time.Location, until 
 			add(s + k + d)
 		}
 	}
-	end := latest(instant(start, loc), until).AddDate(1, 0, 0)
-	for date := start.Truncate(24 * time.Hour); instant(date, loc).Before(end); date = date.AddDate(0, 0, 1) {
+	// Clocks change on the same dates every year or so: two years of days
+	// from the start, or from a year before until, tell.
+	from := start.Truncate(24 * time.Hour)
+	if u := until.AddDate(-1, 0, 0); u.After(instant(from, loc)) {
+		from = time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	end := instant(from, loc).AddDate(2, 0, 0)
+	for date := from; instant(date, loc).Before(end); date = date.AddDate(0, 0, 1) {
 		for cl := range clocks {
 			w := date.Add(time.Duration(cl) * time.Second)
 			at := instant(w, loc)
@@ -768,6 +778,10 @@ func (t *translator) overrides(shs []Shift) ([]schema.Override, []string) {
 		}
 		if sh.Duration <= 0 {
 			t.plan.Note(importer.Info, "override "+sh.ID, "it lasts no time; left out")
+			continue
+		}
+		if sh.Duration > maxDuration {
+			problems = append(problems, fmt.Sprintf("%s lasts more than ten years", what))
 			continue
 		}
 		switch len(sh.Users) {

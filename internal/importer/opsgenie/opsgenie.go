@@ -502,6 +502,9 @@ func restrictions(tr *TimeRestriction) ([]importer.Restriction, error) {
 	return nil, fmt.Errorf("time restriction type %q is not time-of-day or weekday-and-time-of-day", tr.Type)
 }
 
+// maxOverride bounds the overrides whose effect is worked out turn by turn.
+const maxOverride = 366 * 24 * time.Hour
+
 var weekdays = map[string]time.Weekday{"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday, "thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday}
 
 func weekday(s string) (time.Weekday, bool) {
@@ -527,6 +530,9 @@ func (t *translator) override(rot *schema.Rotation, o Override, byRotation map[s
 		return nil, fmt.Errorf("it puts a %s on call; Baton's overrides name people", o.User.Type)
 	}
 	var onCall []importer.Entry
+	if (len(o.Rotations) > 0 || o.User.Type == "none") && o.EndDate.Sub(o.StartDate) > maxOverride {
+		return nil, fmt.Errorf("it lasts more than a year; Baton checks overrides for nobody or for some rotations over a year at most")
+	}
 	if len(o.Rotations) > 0 {
 		listed := map[int]bool{}
 		var names []string
@@ -559,7 +565,7 @@ func (t *translator) override(rot *schema.Rotation, o Override, byRotation map[s
 			return nil, fmt.Errorf("it applies only to %s, which have nobody on call from %s; Opsgenie does not document whether such an override puts its user on call there, so Baton cannot reproduce it exactly (limit the override to the rotation's on-call time, or apply it to the whole schedule)",
 				strings.Join(names, ", "), gap.UTC().Format(time.RFC3339))
 		}
-	} else {
+	} else if o.User.Type == "none" {
 		for i := range rot.Layers {
 			onCall = append(onCall, importer.LayerEntries(rot, i, o.StartDate, o.EndDate)...)
 		}
