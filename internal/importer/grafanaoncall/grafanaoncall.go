@@ -156,6 +156,9 @@ func Translate(repo *schema.Repo, ex *Export, opt Options) (*importer.Plan, erro
 		if err != nil {
 			return nil, fmt.Errorf("start_date and end_date: %v", err)
 		}
+		if !to.After(from) {
+			return nil, fmt.Errorf("the final shifts window from %s to %s covers no time", ex.StartDate, ex.EndDate)
+		}
 		hasWindow = true
 	}
 	t := &translator{plan: plan, people: importer.NewPeople(repo, plan), users: map[string]User{}, byEmail: map[string]User{}, horizon: to}

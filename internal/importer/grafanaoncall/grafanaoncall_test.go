@@ -295,3 +295,15 @@ func TestScheduleRules(t *testing.T) {
 		})
 	}
 }
+
+func TestWindowErrors(t *testing.T) {
+	_, root := importertest.Repo(t, people)
+	repo, _ := schema.Load(t.Context(), root.FS())
+	for _, c := range [][2]string{{"2026-03-02", "2026-03-02"}, {"2026-03-02", "next week"}} {
+		ex := load(t, "schedule.json")
+		ex.StartDate, ex.EndDate = c[0], c[1]
+		if _, err := Translate(repo, ex, Options{}); err == nil || !strings.Contains(err.Error(), "start_date and end_date") && !strings.Contains(err.Error(), "covers no time") {
+			t.Errorf("%v: %v", c, err)
+		}
+	}
+}

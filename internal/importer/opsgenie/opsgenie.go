@@ -255,7 +255,9 @@ func Translate(repo *schema.Repo, ex *Export, opt Options) (*importer.Plan, erro
 	if ps.HasErrors() {
 		return nil, fmt.Errorf("the rotation written for %s does not parse: %v", item, ps[0])
 	}
-	if ex.Timeline != nil {
+	if ex.Timeline != nil && !to.After(from) {
+		plan.Note(importer.Info, item, "the timeline covers no time (no startDate and endDate, and no periods), so the translation could not be checked against Opsgenie's rendering")
+	} else if ex.Timeline != nil {
 		var vendor []importer.Entry
 		for _, tr := range ex.Timeline.FinalTimeline.Rotations {
 			for _, pe := range tr.Periods {

@@ -237,6 +237,11 @@ func TestOverridesAndParticipants(t *testing.T) {
 		t.Errorf("no timeline note:\n%s", notes(p))
 	}
 	ex = mk()
+	ex.Timeline = &Timeline{}
+	if p = plan(t, root, ex); !strings.Contains(notes(p), "the timeline covers no time") || len(p.Files) != 1 {
+		t.Errorf("empty timeline:\n%s", notes(p))
+	}
+	ex = mk()
 	ex.Overrides[0].User = Participant{Type: "none"} // the night of 12 March: carol, then nobody
 	p = plan(t, root, ex)
 	if p.HasUnsupported() || !strings.Contains(string(p.Files[0].Data), `{kind: remove, user: carol, from: 2026-03-12T20:00:00-04:00, until: 2026-03-13T08:00:00-04:00, reason: "Opsgenie override 9d3f1e2a-erin-night (nobody on call)"}`) {
