@@ -9,10 +9,13 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/internal/importer"
+	"github.com/batonhq/baton/internal/importer/grafanaoncall"
+	"github.com/batonhq/baton/internal/importer/opsgenie"
 	"github.com/batonhq/baton/internal/importer/pagerduty"
 	"github.com/batonhq/baton/internal/importer/statuspage"
 	"github.com/batonhq/baton/schema"
@@ -47,10 +50,10 @@ variable, or a saved JSON response with --from-file. docs/migrating.md
 describes what maps to what and how to check the result.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageErrorf("name a source: statuspage or pagerduty").withHint("see `baton import --help`")
+			return usageErrorf("name a source: statuspage, pagerduty, opsgenie or grafana-oncall").withHint("see `baton import --help`")
 		},
 	}
-	cmd.AddCommand(newImportStatuspageCmd(g), newImportPagerDutyCmd(g))
+	cmd.AddCommand(newImportStatuspageCmd(g), newImportPagerDutyCmd(g), newImportOpsgenieCmd(g), newImportGrafanaOnCallCmd(g))
 	return cmd
 }
 
@@ -293,6 +296,180 @@ func (o *importPagerDutyOptions) run(ctx context.Context) error {
 			}
 		}
 		plan, err := pagerduty.Translate(repo, ex, pagerduty.Options{RotationID: o.rotation})
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		return plan, nil
+	})
+}
+
+// importScheduleOptions are the flags of the Opsgenie and Grafana OnCall
+// importers.
+type importScheduleOptions struct {
+	importOptions
+	schedule, rotation string
+	days               int
+}
+
+func (o *importScheduleOptions) registerSchedule(cmd *cobra.Command, defaultAPI, vendor string) {
+	o.register(cmd, defaultAPI)
+	f := cmd.Flags()
+	f.StringVar(&o.schedule, "schedule", "", "the "+vendor+" schedule `ID`")
+	f.StringVar(&o.rotation, "rotation", "", "the rotation `ID` to write (default: from the schedule's name)")
+	f.IntVar(&o.days, "days", 28, "check the translation against "+vendor+"'s rendering over this many `DAYS`")
+}
+
+// check validates the flags common to the schedule importers.
+func (o *importScheduleOptions) check(name string, maxDays int) error {
+	if (o.schedule == "") == (o.fromFile == "") {
+		return usageErrorf("give exactly one of --schedule and --from-file").withHint("see `baton import %s --help`", name)
+	}
+	if o.days < 1 || o.days > maxDays {
+		return usageErrorf("--days must be between 1 and %d", maxDays)
+	}
+	return nil
+}
+
+func newImportOpsgenieCmd(g *globals) *cobra.Command {
+	o := &importScheduleOptions{importOptions: importOptions{globals: g}}
+	cmd := &cobra.Command{
+		Use:   "opsgenie (--schedule ID | --from-file PATH) [--rotation ID]",
+		Short: "Import an Opsgenie schedule (rotations, restrictions, overrides) as a rotation",
+		Long: `Import an Opsgenie on-call schedule as rotations/<id>.yaml: its rotations
+(type, length, start and end dates, participants in order, time-of-day and
+weekday-and-time-of-day restrictions) and its overrides, in the schedule's
+time zone. Users are matched to people.yaml by e-mail (their Opsgenie
+username); unknown users are added with imoc: qualified (set their GitHub
+login afterwards).
+
+Opsgenie puts the people of all rotations on call together, while a Baton
+rotation has one person from one layer at a time: the import refuses
+rotations that would have two different people on call at once. The
+schedule's timeline over the next --days days (from --now) must be
+reproduced interval by interval; otherwise nothing is written and the
+difference is shown.
+
+Sources:
+  --schedule ID    the REST API, with the key in $OPSGENIE_API_KEY
+                   (EU accounts: --api-url https://api.eu.opsgenie.com)
+  --from-file PATH a saved JSON object {"schedule": {...}, "overrides": [...],
+                   "users": [...], "timeline": {...}}
+                   (docs/migrating.md shows the curl commands)`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.runOpsgenie(cmd.Context()) },
+	}
+	o.registerSchedule(cmd, opsgenie.DefaultAPI, "Opsgenie")
+	return cmd
+}
+
+func (o *importScheduleOptions) runOpsgenie(ctx context.Context) error {
+	if err := o.check("opsgenie", 366); err != nil {
+		return err
+	}
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	return o.apply(ctx, func(repo *schema.Repo) (*importer.Plan, error) {
+		ex := &opsgenie.Export{}
+		if o.fromFile != "" {
+			if err := o.readJSON(ex); err != nil {
+				return nil, err
+			}
+		} else {
+			c, err := o.client("OPSGENIE_API_KEY", func(key string) http.Header {
+				return http.Header{"Authorization": {"GenieKey " + key}}
+			})
+			if err != nil {
+				return nil, err
+			}
+			if ex, err = opsgenie.Fetch(ctx, c, o.schedule, now, o.days); err != nil {
+				return nil, err
+			}
+		}
+		plan, err := opsgenie.Translate(repo, ex, opsgenie.Options{RotationID: o.rotation})
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		return plan, nil
+	})
+}
+
+type importGrafanaOnCallOptions struct {
+	importScheduleOptions
+	grafanaURL string
+}
+
+func newImportGrafanaOnCallCmd(g *globals) *cobra.Command {
+	o := &importGrafanaOnCallOptions{importScheduleOptions: importScheduleOptions{importOptions: importOptions{globals: g}}}
+	cmd := &cobra.Command{
+		Use:   "grafana-oncall (--schedule ID --api-url URL | --from-file PATH) [--rotation ID]",
+		Short: "Import a Grafana OnCall schedule (shifts, overrides) as a rotation",
+		Long: `Import a Grafana OnCall schedule as rotations/<id>.yaml: each on-call shift
+(rolling users, frequency, interval, by_day, week_start, start, duration,
+rotation_start, until, time zone) becomes a layer in its own time zone,
+ordered by priority level, and overrides become overrides. Users are matched
+to people.yaml by e-mail; unknown users are added with imoc: qualified (set
+their GitHub login afterwards).
+
+A Baton layer has one person at a time: the import refuses a rolling_users
+group of several users, and shifts of one level that would have two people
+on call at once. The schedule's final shifts over the next --days days (from
+--now) must be reproduced interval by interval; otherwise nothing is
+written and the difference is shown.
+
+Sources:
+  --schedule ID    the HTTP API at --api-url (your OnCall instance, or the
+                   Grafana Cloud OnCall API URL from OnCall's settings), with
+                   the token in $GRAFANA_ONCALL_TOKEN; a Grafana service
+                   account token also needs --grafana-url
+  --from-file PATH a saved JSON object {"schedule": {...}, "shifts": [...],
+                   "users": [...], "final_shifts": [...], "start_date": "...",
+                   "end_date": "..."} (docs/migrating.md shows the curl commands)`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
+	}
+	o.registerSchedule(cmd, "", "Grafana OnCall")
+	cmd.Flags().StringVar(&o.grafanaURL, "grafana-url", "", "your Grafana stack's `URL`, sent as X-Grafana-URL (needed with a service account token)")
+	return cmd
+}
+
+func (o *importGrafanaOnCallOptions) run(ctx context.Context) error {
+	if err := o.check("grafana-oncall", 365); err != nil {
+		return err
+	}
+	if o.schedule != "" && o.apiURL == "" {
+		return usageErrorf("--api-url is required with --schedule").withHint("pass your OnCall instance's URL, or the Grafana Cloud OnCall API URL shown in OnCall's settings")
+	}
+	// The endpoints are under api/v1/ of the URL given; accept it either way.
+	o.apiURL = strings.TrimSuffix(strings.TrimSuffix(o.apiURL, "/"), "/api/v1")
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	return o.apply(ctx, func(repo *schema.Repo) (*importer.Plan, error) {
+		ex := &grafanaoncall.Export{}
+		if o.fromFile != "" {
+			if err := o.readJSON(ex); err != nil {
+				return nil, err
+			}
+		} else {
+			c, err := o.client("GRAFANA_ONCALL_TOKEN", func(token string) http.Header {
+				h := http.Header{"Authorization": {token}}
+				if o.grafanaURL != "" {
+					h.Set("X-Grafana-URL", o.grafanaURL)
+				}
+				return h
+			})
+			if err != nil {
+				return nil, err
+			}
+			start := now.UTC().Truncate(time.Minute)
+			if ex, err = grafanaoncall.Fetch(ctx, c, o.schedule, start, start.AddDate(0, 0, o.days)); err != nil {
+				return nil, err
+			}
+		}
+		plan, err := grafanaoncall.Translate(repo, ex, grafanaoncall.Options{RotationID: o.rotation})
 		if err != nil {
 			return nil, usageErrorf("%v", err)
 		}

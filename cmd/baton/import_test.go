@@ -219,3 +219,165 @@ func TestImportPagerDutyAPI(t *testing.T) {
 		t.Errorf("second run: exit %d\n%s", code, out)
 	}
 }
+
+// TestImportOpsgenieAPI: users are read page by page (paging.next, an
+// absolute URL), a 429 is retried, the key goes in Opsgenie's header, the
+// timeline is asked for over --days from --now, and a re-run imports
+// nothing new.
+func TestImportOpsgenieAPI(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "opsgenie", "testdata", "schedule.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixture struct {
+		Schedule  json.RawMessage  `json:"schedule"`
+		Overrides json.RawMessage  `json:"overrides"`
+		Users     []map[string]any `json:"users"`
+		Timeline  json.RawMessage  `json:"timeline"`
+	}
+	if err := json.Unmarshal(data, &fixture); err != nil {
+		t.Fatal(err)
+	}
+	const id = "5a7c9e1b-3d2f-4c6a-8b0e-1f2a3b4c5d6e"
+	var w *importWorld
+	w = newImportWorld(t, "GenieKey og-key", map[string]func(*http.Request) any{
+		"/v2/schedules/" + id: func(r *http.Request) any {
+			if r.URL.Query().Get("identifierType") != "id" {
+				t.Errorf("schedule asked for %s", r.URL.RawQuery)
+			}
+			return map[string]any{"data": fixture.Schedule, "took": 0.01, "requestId": "r1"}
+		},
+		"/v2/schedules/" + id + "/overrides": func(*http.Request) any { return map[string]any{"data": fixture.Overrides} },
+		"/v2/schedules/" + id + "/timeline": func(r *http.Request) any {
+			if q := r.URL.Query(); q.Get("interval") != "14" || q.Get("intervalUnit") != "days" || q.Get("date") != "2026-03-02T05:00:00.000Z" {
+				t.Errorf("timeline asked for %s", r.URL.RawQuery)
+			}
+			return map[string]any{"data": fixture.Timeline}
+		},
+		"/v2/users": func(r *http.Request) any {
+			if r.URL.Query().Get("offset") == "0" {
+				next := w.srv.URL + apiPrefix + "v2/users?limit=100&offset=4"
+				return map[string]any{"data": fixture.Users[:4], "paging": map[string]any{"next": next}, "totalCount": len(fixture.Users)}
+			}
+			return map[string]any{"data": fixture.Users[4:], "paging": map[string]any{}, "totalCount": len(fixture.Users)}
+		},
+	})
+	w.envs["OPSGENIE_API_KEY"] = "og-key"
+	args := []string{"--now", "2026-03-02T05:00:00Z", "import", "opsgenie", "--schedule", id, "--days", "14", "--api-url", w.srv.URL + apiPrefix}
+	code, out := w.run(args...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		"imported: rotation platform-on-call from schedule " + id + " (Platform On-Call): rotations/platform-on-call.yaml\n",
+		"imported: person gina: appended to people.yaml\n",
+		"note: schedule " + id + " (Platform On-Call): checked against Opsgenie's timeline from 2026-03-02T05:00:00Z to 2026-03-16T04:00:00Z: identical\n",
+		"8 imported, 0 already there\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	requests := strings.Join(w.seen, "\n")
+	for _, want := range []string{"/api/v2/users?limit=100&offset=0", "/api/v2/users?limit=100&offset=4"} {
+		if !strings.Contains(requests, want) {
+			t.Errorf("no request %s; requests:\n%s", want, requests)
+		}
+	}
+	if w.seen[0] != w.seen[1] {
+		t.Errorf("the 429 was not retried: %v", w.seen[:2])
+	}
+	code, out = w.run(args...)
+	if code != 0 || !strings.Contains(out, "0 imported, 1 already there\n") {
+		t.Errorf("second run: exit %d\n%s", code, out)
+	}
+}
+
+// TestImportGrafanaOnCallAPI: shifts and users are read page by page (next
+// links), a 429 is retried, the token goes in the Authorization header as
+// it is (with X-Grafana-URL when given), --api-url may end in /api/v1, the
+// final shifts are asked for over --days from --now, and a re-run imports
+// nothing new.
+func TestImportGrafanaOnCallAPI(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "grafanaoncall", "testdata", "schedule.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixture struct {
+		Schedule    json.RawMessage  `json:"schedule"`
+		Shifts      []map[string]any `json:"shifts"`
+		Users       []map[string]any `json:"users"`
+		FinalShifts []map[string]any `json:"final_shifts"`
+	}
+	if err := json.Unmarshal(data, &fixture); err != nil {
+		t.Fatal(err)
+	}
+	var w *importWorld
+	page := func(r *http.Request, all []map[string]any, path string) any {
+		if r.URL.Query().Get("page") == "2" {
+			return map[string]any{"count": len(all), "next": nil, "previous": nil, "results": all[2:], "page_size": 2, "current_page_number": 2, "total_pages": 2}
+		}
+		next := w.srv.URL + "/api/v1/" + path + "page=2"
+		return map[string]any{"count": len(all), "next": next, "previous": nil, "results": all[:2], "page_size": 2, "current_page_number": 1, "total_pages": 2}
+	}
+	w = newImportWorld(t, "gr-token", map[string]func(*http.Request) any{
+		"/v1/schedules/SPLATFORM1": func(r *http.Request) any {
+			if got := r.Header.Get("X-Grafana-URL"); got != "https://stack.grafana.example" {
+				t.Errorf("X-Grafana-URL %q", got)
+			}
+			return fixture.Schedule
+		},
+		"/v1/on_call_shifts": func(r *http.Request) any {
+			if r.URL.Query().Get("schedule_id") != "SPLATFORM1" {
+				t.Errorf("shifts asked for %s", r.URL.RawQuery)
+			}
+			return page(r, fixture.Shifts, "on_call_shifts?schedule_id=SPLATFORM1&")
+		},
+		"/v1/users": func(r *http.Request) any { return page(r, fixture.Users, "users?") },
+		"/v1/schedules/SPLATFORM1/final_shifts": func(r *http.Request) any {
+			if q := r.URL.Query(); q.Get("start_date") != "2026-03-02T05:00" || q.Get("end_date") != "2026-03-16T05:00" {
+				t.Errorf("final shifts asked for %s", r.URL.RawQuery)
+			}
+			// Grafana OnCall renders the whole window asked for: carol's
+			// turn goes on to its end (01:00 local on 16 March).
+			fs := fixture.FinalShifts
+			last := map[string]any{}
+			for k, v := range fs[len(fs)-1] {
+				last[k] = v
+			}
+			last["shift_end"] = "2026-03-16T05:00:00Z"
+			fs = append(fs[:len(fs)-1:len(fs)-1], last)
+			return map[string]any{"count": len(fs), "next": nil, "previous": nil, "results": fs, "current_page_number": 1, "page_size": 50, "total_pages": 1}
+		},
+	})
+	w.envs["GRAFANA_ONCALL_TOKEN"] = "gr-token"
+	args := []string{"--now", "2026-03-02T05:00:00Z", "import", "grafana-oncall", "--schedule", "SPLATFORM1", "--days", "14",
+		"--api-url", w.srv.URL + "/api/v1/", "--grafana-url", "https://stack.grafana.example"}
+	code, out := w.run(args...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		"imported: rotation platform-primary from schedule SPLATFORM1 (Platform Primary): rotations/platform-primary.yaml\n",
+		"imported: person gina: appended to people.yaml\n",
+		"note: schedule SPLATFORM1 (Platform Primary): checked against Grafana OnCall's final shifts from 2026-03-02T05:00:00Z to 2026-03-16T05:00:00Z: identical\n",
+		"8 imported, 0 already there\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	requests := strings.Join(w.seen, "\n")
+	for _, want := range []string{"/api/v1/on_call_shifts?schedule_id=SPLATFORM1&page=2", "/api/v1/users?page=2"} {
+		if !strings.Contains(requests, want) {
+			t.Errorf("no request %s; requests:\n%s", want, requests)
+		}
+	}
+	if w.seen[0] != w.seen[1] {
+		t.Errorf("the 429 was not retried: %v", w.seen[:2])
+	}
+	code, out = w.run(args...)
+	if code != 0 || !strings.Contains(out, "0 imported, 1 already there\n") {
+		t.Errorf("second run: exit %d\n%s", code, out)
+	}
+}

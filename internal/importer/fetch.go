@@ -147,6 +147,34 @@ func (c *Client) Get(ctx context.Context, ref string, v any) error {
 	return nil
 }
 
+// Follow fetches a list whose pages link to the next one: first is the
+// reference of the first page, and each decoded page reports the next
+// page's URL ("" or null at the end). A link to another host is refused
+// like any other (see [Client.URL]). It stops with an error after limit
+// pages, or when a page links back to one already read.
+func (c *Client) Follow(ctx context.Context, limit int, first string, decode func() (target any, next func() string)) error {
+	seen := map[string]bool{}
+	ref := first
+	for range limit {
+		u, err := c.URL(ref)
+		if err != nil {
+			return err
+		}
+		if seen[u.String()] {
+			return fmt.Errorf("the API's next page %s was already read; stopping", u.Redacted())
+		}
+		seen[u.String()] = true
+		target, next := decode()
+		if err := c.Get(ctx, ref, target); err != nil {
+			return err
+		}
+		if ref = next(); ref == "" {
+			return nil
+		}
+	}
+	return fmt.Errorf("more than %d pages; stopping", limit)
+}
+
 // Pages fetches a list page by page: page(n) returns the reference of page
 // n (from 1), and each decoded page reports how many items it held and
 // whether another page follows. It stops after limit pages.

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -93,5 +94,48 @@ func TestHandleOf(t *testing.T) {
 		if got := handleOf(in); got != want {
 			t.Errorf("handleOf(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestFollow: pages linked by absolute next URLs are read in order; a next
+// link to another host, or back to a page already read, stops the list.
+func TestFollow(t *testing.T) {
+	var api *httptest.Server
+	api = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("page") {
+		case "", "1":
+			_, _ = w.Write([]byte(`{"items": [1, 2], "next": "` + api.URL + `/v1/list?page=2"}`))
+		case "2":
+			_, _ = w.Write([]byte(`{"items": [3], "next": null}`))
+		case "loop":
+			_, _ = w.Write([]byte(`{"items": [4], "next": "list?page=loop"}`))
+		case "away":
+			_, _ = w.Write([]byte(`{"items": [5], "next": "https://elsewhere.example/v1/list?page=2"}`))
+		}
+	}))
+	defer api.Close()
+	c, err := NewClient(api.URL+"/v1", ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(first string) ([]int, error) {
+		var all []int
+		err := c.Follow(t.Context(), 10, first, func() (any, func() string) {
+			var page struct {
+				Items []int `json:"items"`
+				Next  string
+			}
+			return &page, func() string { all = append(all, page.Items...); return page.Next }
+		})
+		return all, err
+	}
+	if got, err := read("list"); err != nil || fmt.Sprint(got) != "[1 2 3]" {
+		t.Errorf("list: %v %v", got, err)
+	}
+	if _, err := read("list?page=loop"); err == nil || !strings.Contains(err.Error(), "already read") {
+		t.Errorf("loop: %v", err)
+	}
+	if _, err := read("list?page=away"); err == nil || !strings.Contains(err.Error(), "not sending the token") {
+		t.Errorf("away: %v", err)
 	}
 }

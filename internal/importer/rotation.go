@@ -99,24 +99,49 @@ type Entry struct {
 	Users []string
 }
 
-// Normalize sorts entries, drops empty ones and merges neighbours with the
-// same users, so that two renderings of one schedule compare equal however
-// each vendor cuts its entries.
+// Normalize sorts entries, drops empty ones, puts everyone of overlapping
+// entries on call together (vendors that list each person's stretches
+// separately overlap them where several are on call at once) and merges
+// neighbours with the same users, so that two renderings of one schedule
+// compare equal however each vendor cuts its entries.
 func Normalize(es []Entry) []Entry {
-	var out []Entry
-	es = slices.Clone(es)
-	slices.SortStableFunc(es, func(a, b Entry) int { return a.Start.Compare(b.Start) })
+	var cuts []int64
+	for _, e := range es {
+		if len(e.Users) > 0 && e.End.After(e.Start) {
+			cuts = append(cuts, e.Start.Unix(), e.End.Unix())
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	if len(cuts) < 2 {
+		return nil
+	}
+	// who[i] is everyone on call in [cuts[i], cuts[i+1]).
+	who := make([][]string, len(cuts)-1)
 	for _, e := range es {
 		if len(e.Users) == 0 || !e.End.After(e.Start) {
 			continue
 		}
-		us := slices.Clone(e.Users)
-		slices.Sort(us)
-		if n := len(out); n > 0 && out[n-1].End.Equal(e.Start) && slices.Equal(out[n-1].Users, us) {
-			out[n-1].End = e.End
+		lo, _ := slices.BinarySearch(cuts, e.Start.Unix())
+		hi, _ := slices.BinarySearch(cuts, e.End.Unix())
+		for i := lo; i < hi; i++ {
+			who[i] = append(who[i], e.Users...)
+		}
+	}
+	var out []Entry
+	for i, us := range who {
+		if len(us) == 0 {
 			continue
 		}
-		out = append(out, Entry{Start: e.Start.UTC(), End: e.End.UTC(), Users: us})
+		us = slices.Clone(us)
+		slices.Sort(us)
+		us = slices.Compact(us)
+		start, end := time.Unix(cuts[i], 0).UTC(), time.Unix(cuts[i+1], 0).UTC()
+		if n := len(out); n > 0 && out[n-1].End.Equal(start) && slices.Equal(out[n-1].Users, us) {
+			out[n-1].End = end
+			continue
+		}
+		out = append(out, Entry{Start: start, End: end, Users: us})
 	}
 	return out
 }
@@ -130,10 +155,18 @@ func Rendered(r *schema.Rotation, from, to time.Time) []Entry {
 	return Normalize(es)
 }
 
+// maxCompare bounds the window Compare renders: windows come from saved
+// files as well as from the commands, which ask for a year at most.
+const maxCompare = 2 * 366 * 24 * time.Hour
+
 // Compare checks Baton's schedule of r over [from, to) against a vendor's
 // rendered schedule (entries clipped to the window) and describes the
 // first difference, or returns "" when they agree interval by interval.
+// A window longer than two years is itself reported as a difference.
 func Compare(r *schema.Rotation, from, to time.Time, vendor []Entry) string {
+	if to.Sub(from) > maxCompare {
+		return fmt.Sprintf("the vendor's rendering runs from %s to %s, more than two years; Baton compares at most two years", from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339))
+	}
 	var clipped []Entry
 	for _, e := range vendor {
 		if e.Start.Before(from) {

@@ -44,34 +44,47 @@ func plan(t *testing.T, root *os.Root, name string) *importer.Plan {
 	return p
 }
 
-// TestScheduleStandard: Baton's schedule of the imported rotation over the
-// fixture's window equals PagerDuty's final schedule in the fixture (built
-// by hand, see testdata/README.md), interval by interval.
+// TestScheduleStandard: for each schedule fixture, Baton's schedule of the
+// imported rotation over the fixture's window equals PagerDuty's final
+// schedule in the fixture (built by hand, see testdata/README.md),
+// interval by interval.
 func TestScheduleStandard(t *testing.T) {
-	_, root := importertest.Repo(t, people)
-	p := plan(t, root, "schedule.json")
-	if p.HasUnsupported() || len(p.Files) != 1 {
-		t.Fatalf("notes: %v", p.Notes)
-	}
-	rot, ps := schema.ParseRotation(p.Files[0].Path, p.Files[0].Data)
-	if ps.HasErrors() {
-		t.Fatal(ps)
-	}
-	ex := load(t, "schedule.json")
-	handles := map[string]string{"PALICE1": "alice", "PBOB001": "bobby", "PCAROL1": "carol", "PDAVE01": "dave", "PERIN01": "erin", "PFRANK1": "frank", "PGINA01": "gina"}
-	var want []importer.Entry
-	for _, e := range ex.Schedule.FinalSchedule.RenderedScheduleEntries {
-		want = append(want, importer.Entry{Start: e.Start, End: e.End, Users: []string{handles[e.User.ID]}})
-	}
-	got := importer.Rendered(rot, *ex.Since, *ex.Until)
-	want = importer.Normalize(want)
-	if len(got) != len(want) {
-		t.Fatalf("Baton has %d intervals, PagerDuty %d:\n%v\n%v", len(got), len(want), got, want)
-	}
-	for i := range want {
-		if got[i].String() != want[i].String() {
-			t.Errorf("interval %d: Baton %s, PagerDuty %s", i, got[i], want[i])
-		}
+	for file, n := range map[string]int{"schedule.json": 21, "follow-the-sun.json": 9} {
+		t.Run(file, func(t *testing.T) {
+			_, root := importertest.Repo(t, people)
+			p := plan(t, root, file)
+			if p.HasUnsupported() || len(p.Files) != 1 {
+				t.Fatalf("notes: %v", p.Notes)
+			}
+			rot, ps := schema.ParseRotation(p.Files[0].Path, p.Files[0].Data)
+			if ps.HasErrors() {
+				t.Fatal(ps)
+			}
+			ex := load(t, file)
+			handles := map[string]string{"bob@example.com": "bobby"}
+			email := map[string]string{}
+			for _, u := range ex.Users {
+				email[u.ID] = u.Email
+			}
+			var want []importer.Entry
+			for _, e := range ex.Schedule.FinalSchedule.RenderedScheduleEntries {
+				h := handles[email[e.User.ID]]
+				if h == "" {
+					h = strings.TrimSuffix(strings.ToLower(email[e.User.ID]), "@example.com")
+				}
+				want = append(want, importer.Entry{Start: e.Start, End: e.End, Users: []string{h}})
+			}
+			got := importer.Rendered(rot, *ex.Since, *ex.Until)
+			want = importer.Normalize(want)
+			if len(got) != len(want) || len(want) != n {
+				t.Fatalf("Baton has %d intervals, PagerDuty %d (want %d):\n%v\n%v", len(got), len(want), n, got, want)
+			}
+			for i := range want {
+				if got[i].String() != want[i].String() {
+					t.Errorf("interval %d: Baton %s, PagerDuty %s", i, got[i], want[i])
+				}
+			}
+		})
 	}
 }
 
