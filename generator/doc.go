@@ -101,6 +101,21 @@
 // the path of the base URL. The same repository, Options and Now always
 // give byte-identical files.
 //
+// # Assets
+//
+// Files of an incident folder that a built page links to (by an href or
+// src attribute whose path, without query or fragment, names the file) are
+// copied next to the page; a fragment alone ("#main") names a place in a
+// page, never a file. They are served from the site's own origin, so only
+// inert types are published, by the asset policy of package schema
+// ([schema.ReadAsset], the same rules validate reports): PNG, JPEG, GIF,
+// WebP and AVIF images, PDF, plain text and CSV, whose content must match
+// the name; never SVG, HTML, XML or scripts. Only regular files with a
+// single link, of at most [schema.MaxAssetSize] bytes, are read, through
+// the same checks at copy time, so that a build that ignores validation
+// errors still never follows a symbolic link, reads a named pipe or
+// publishes a refused type.
+//
 // # Markdown
 //
 // Narratives and postmortem bodies are rendered with goldmark (GitHub

@@ -99,7 +99,7 @@ func testRepo() fstest.MapFS {
 		rotPath:       {Data: []byte(testRotation)},
 		incPath:       {Data: []byte(testIncident)},
 		pmPath:        {Data: []byte(testPostmortem)},
-		"incidents/2026/2026-01-10-api-errors/graph.png": {Data: []byte("\x89PNG")},
+		"incidents/2026/2026-01-10-api-errors/graph.png": {Data: []byte("\x89PNG\r\n\x1a\n")},
 	}
 }
 
