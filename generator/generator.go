@@ -261,6 +261,8 @@ type page struct {
 	// Narrative (internal incident pages) and Body (postmortem pages) are
 	// the page's rendered Markdown.
 	Narrative, Body template.HTML
+	// Slots is set only while the page frame renders (see templateSet).
+	Slots *frameSlots
 }
 
 // itemData is what the "incident-item" template receives. (Not an
