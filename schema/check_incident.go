@@ -190,6 +190,8 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 		r.errorf(in.PosOf("status"), "incident/status-mismatch", "append an update with the new status", "status is %s but the last update says %s", in.Status, in.Updates[n-1].Status)
 	}
 
+	checkMarkdownSize(in.Body, in.BodyLine, "narrative", r)
+
 	// Leveling guidance.
 	if sevRank >= 0 && !in.IsMaintenance() {
 		if sug, why, ok := SuggestSeverity(c, in.Components); ok && sug < sevRank {

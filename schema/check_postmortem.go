@@ -157,6 +157,7 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 		r.warnf(pm.Pos, "postmortem/unresolved-incident", "", "the incident is not resolved yet")
 	}
 
+	checkMarkdownSize(pm.Body, pm.BodyLine, "postmortem's body", r)
 	if pm.IsPublic() && in.IsPublic() {
 		checkNoPersonNamed(repo, pm, r)
 	}

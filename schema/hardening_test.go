@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -69,6 +70,46 @@ func TestHardening07NamesInPublicText(t *testing.T) {
 			for _, p := range ps {
 				if p.Hint == "" || p.Message == "" {
 					t.Errorf("%s has no message or hint", p.Code)
+				}
+			}
+		})
+	}
+}
+
+// TestHardening06MarkdownSize: a narrative or postmortem body over
+// MaxMarkdownSize is an error, reported where the body starts; one at the
+// limit is fine.
+func TestHardening06MarkdownSize(t *testing.T) {
+	at := strings.Repeat("x\n", MaxMarkdownSize/2)
+	over := at + "x"
+	tests := []struct {
+		name    string
+		changes []change
+		want    []found
+	}{
+		{"narrative at the limit", []change{{incPath, "---\nNarrative.\n", "---\n" + at}}, nil},
+		{"narrative over the limit", []change{{incPath, "---\nNarrative.\n", "---\n" + over}},
+			[]found{{Error, incPath + ":28:1", "markdown/too-large"}}},
+		{"postmortem over the limit", []change{{pmPath, "## Lessons learned\n", "## Lessons learned\n" + over}},
+			[]found{{Error, pmPath + ":11:1", "markdown/too-large"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := testRepo()
+			for _, c := range tt.changes {
+				edit(t, fsys, c.file, c.old, c.new)
+			}
+			_, ps := loadAll(t, fsys)
+			want := tt.want
+			if want == nil {
+				want = []found{}
+			}
+			if diff := cmp.Diff(want, summarise(ps)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+			for _, p := range ps {
+				if !strings.Contains(p.Message, "256.0 KiB") || p.Hint == "" {
+					t.Errorf("%s: %q (hint %q)", p.Code, p.Message, p.Hint)
 				}
 			}
 		})
