@@ -268,7 +268,8 @@ func pathologicalMarkdown() []struct {
 //
 //	go test -run '^$' -bench MarkdownPathological -benchtime 1x ./generator/
 //
-// BATON_MD_SIZES (default "256K,1M,4M") sets the sizes, e.g. "64K,128K"
+// It reports wall time (ns/op) and the process's CPU time (cpu-ms/op,
+// garbage collection included). BATON_MD_SIZES (default "256K,1M,4M") sets the sizes, e.g. "64K,128K"
 // for a quick look.
 func BenchmarkMarkdownPathological(b *testing.B) {
 	sizes := []int{256 << 10, 1 << 20, 4 << 20}
@@ -295,14 +296,26 @@ func BenchmarkMarkdownPathological(b *testing.B) {
 			src := tc.gen(n)
 			b.Run(fmt.Sprintf("%s/%dK", tc.name, n>>10), func(b *testing.B) {
 				b.SetBytes(int64(len(src)))
+				cpu0 := processCPU(b)
 				for b.Loop() {
 					if _, err := md.convert(src, ""); err != nil {
 						b.Fatal(err)
 					}
 				}
+				// On a shared machine CPU time is steadier than wall time.
+				b.ReportMetric(float64((processCPU(b)-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}
+}
+
+// processCPU returns the user and system CPU time of this process.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkMarkdownForce renders a 4 MiB pathological postmortem through
