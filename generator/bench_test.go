@@ -206,3 +206,127 @@ func TestBuildPeakChild(t *testing.T) {
 	}
 	fmt.Printf("peak.heap_sys_mb=%.1f\npeak.builds_ms=%d\npeak.cpu_ms=%d\n", float64(heapSys)/(1<<20), elapsed.Milliseconds(), cpuTime.Milliseconds())
 }
+
+// pathologicalMarkdown returns inputs that made goldmark's time grow
+// faster than their size (see mdlimits.go), each cut to n bytes.
+func pathologicalMarkdown() []struct {
+	name string
+	gen  func(n int) string
+} {
+	rep := func(s string) func(int) string {
+		return func(n int) string { return strings.Repeat(s, n/len(s)+1)[:n] }
+	}
+	lines := func(f func(i int) string) func(int) string {
+		return func(n int) string {
+			var b strings.Builder
+			for i := 0; b.Len() < n; i++ {
+				b.WriteString(f(i))
+			}
+			return b.String()[:n]
+		}
+	}
+	return []struct {
+		name string
+		gen  func(n int) string
+	}{
+		{"nested-quotes", rep(">")},
+		{"nested-quotes-tabs", rep(">\t")},
+		{"nested-lists", rep("+ ")},
+		{"nested-ordered-lists", rep("1. ")},
+		{"quote-list", rep("> - ")},
+		{"unmatched-emphasis", rep("*a_")},
+		{"unmatched-emphasis-2", rep("_a*")},
+		{"nested-emphasis", rep("*_")},
+		{"open-links", rep("[x](")},
+		{"open-images", rep("![a](")},
+		{"brackets", func(n int) string { return strings.Repeat("[", n/2) + strings.Repeat("]", n-n/2) }},
+		{"code-span-openers", lines(func(i int) string { return strings.Repeat("`", i+1) + "a" })},
+		{"footnote-refs", lines(func(i int) string { return fmt.Sprintf("[^%d]: x [^%d]\n", i, i+1) })},
+		{"link-ref-defs", rep("[a]:b\n")},
+		{"link-ref-defs-titles", rep("[a]:b\n(t\n")},
+		{"same-headings", rep("# a\n")},
+		{"wide-table", func(n int) string {
+			c := n / 8
+			return "|" + strings.Repeat("a|", c) + "\n|" + strings.Repeat("-|", c) + "\n" + strings.Repeat("|b|\n", n/2/4)
+		}},
+		{"long-table", func(n int) string { return "|a|b|\n|-|-|\n" + strings.Repeat("|x|y|\n", n/6) }},
+		{"raw-html-tags", rep("<a\n")},
+		{"lazy-lines", rep("> - a\nb\n")},
+		{"realistic", func(n int) string {
+			var b strings.Builder
+			for i := 0; b.Len() < n; i++ {
+				fmt.Fprintf(&b, "## Section %d\n\nThe *config* push at **14:%02d** reached `eu-west-1`; see [the dashboard](https://grafana.example/d/%d).\n\n- item one\n- item two with ~~old~~ new text\n\n| step | time |\n|---|---|\n| deploy | 14:%02d |\n\n", i, i%60, i, i%60)
+			}
+			return b.String()[:n]
+		}},
+	}
+}
+
+// BenchmarkMarkdownPathological renders each pathological input through
+// the renderer alone, without the size limit that validate and render
+// apply, to show that its time stays linear in the input:
+//
+//	go test -run '^$' -bench MarkdownPathological -benchtime 1x ./generator/
+//
+// It reports wall time (ns/op) and the process's CPU time (cpu-ms/op,
+// garbage collection included). BATON_MD_SIZES (default "256K,1M,4M") sets the sizes, e.g. "64K,128K"
+// for a quick look.
+func BenchmarkMarkdownPathological(b *testing.B) {
+	sizes := []int{256 << 10, 1 << 20, 4 << 20}
+	if env := os.Getenv("BATON_MD_SIZES"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			mult := 1
+			switch {
+			case strings.HasSuffix(f, "K"):
+				mult, f = 1<<10, strings.TrimSuffix(f, "K")
+			case strings.HasSuffix(f, "M"):
+				mult, f = 1<<20, strings.TrimSuffix(f, "M")
+			}
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				b.Fatalf("BATON_MD_SIZES: %v", err)
+			}
+			sizes = append(sizes, n*mult)
+		}
+	}
+	md := newMarkdown()
+	for _, tc := range pathologicalMarkdown() {
+		for _, n := range sizes {
+			src := tc.gen(n)
+			b.Run(fmt.Sprintf("%s/%dK", tc.name, n>>10), func(b *testing.B) {
+				b.SetBytes(int64(len(src)))
+				cpu0 := processCPU(b)
+				for b.Loop() {
+					if _, err := md.convert(src, ""); err != nil {
+						b.Fatal(err)
+					}
+				}
+				// On a shared machine CPU time is steadier than wall time.
+				b.ReportMetric(float64((processCPU(b)-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}
+
+// processCPU returns the user and system CPU time of this process.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkMarkdownForce renders a 4 MiB pathological postmortem through
+// render, as `baton build --force` does: it is refused with a note.
+func BenchmarkMarkdownForce(b *testing.B) {
+	md := newMarkdown()
+	src := strings.Repeat(">", 4<<20)
+	for b.Loop() {
+		out, err := md.render(src, "")
+		if err != nil || !strings.Contains(string(out), "not shown") {
+			b.Fatalf("render: %v %q", err, out)
+		}
+	}
+}

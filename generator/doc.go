@@ -115,6 +115,21 @@
 // the path of the base URL. The same repository, Options and Now always
 // give byte-identical files.
 //
+// # Assets
+//
+// Files of an incident folder that a built page links to (by an href or
+// src attribute whose path, without query or fragment, names the file) are
+// copied next to the page; a fragment alone ("#main") names a place in a
+// page, never a file. They are served from the site's own origin, so only
+// inert types are published, by the asset policy of package schema
+// ([schema.ReadAsset], the same rules validate reports): PNG, JPEG, GIF,
+// WebP and AVIF images, PDF, plain text and CSV, whose content must match
+// the name; never SVG, HTML, XML or scripts. Only regular files with a
+// single link, of at most [schema.MaxAssetSize] bytes, are read, through
+// the same checks at copy time, so that a build that ignores validation
+// errors still never follows a symbolic link, reads a named pipe or
+// publishes a refused type.
+//
 // # Markdown
 //
 // Narratives and postmortem bodies are rendered with goldmark (GitHub
@@ -122,4 +137,14 @@
 // footnotes and heading ids). Raw HTML is never passed through, and a link
 // or image whose destination has a scheme other than http, https or mailto
 // is reduced to its text.
+//
+// Rendering time is linear in the input. A body over
+// [schema.MaxMarkdownSize] is not rendered (a note says so; validate
+// reports it), and the constructs on which goldmark's time grows faster
+// than the input are bounded: containers nest at most 16 deep; a block has
+// at most 100 emphasis delimiters and 100 link openers; a document at most
+// 200 footnotes; a table at most 64 columns and about two cells per byte;
+// code spans without a closer and long runs of link reference
+// definitions are found without rescanning. Past a limit the text is
+// literal. Below the limits the output is exactly goldmark's.
 package generator

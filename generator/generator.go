@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"net/url"
@@ -260,6 +261,8 @@ type page struct {
 	// Narrative (internal incident pages) and Body (postmortem pages) are
 	// the page's rendered Markdown.
 	Narrative, Body template.HTML
+	// Slots is set only while the page frame renders (see templateSet).
+	Slots *frameSlots
 }
 
 // itemData is what the "incident-item" template receives. (Not an
@@ -270,24 +273,40 @@ type itemData struct {
 	Incident *incidentView
 }
 
-// copyAssets copies files of visible incident folders that rendered pages
-// link to. Only links that appear in the built pages count, so a public
-// build never copies a file that only an internal narrative mentions; and
-// only href and src attributes are links: the page frame's own attributes
-// (id="main", lang="en", heading ids) once published files that happened
-// to share those names.
+// copyAssets copies the files of visible incident folders that rendered
+// pages link to. Only links that appear in the built pages count, so a
+// public build never copies a file that only an internal narrative
+// mentions; only href and src attributes are links, so the page frame's
+// own attributes (id="main", lang="en", heading ids) never publish a file
+// that shares their name; and the fragment of a link names a place in a
+// page, never a file ("#main" is not the file "#main").
+//
+// Every file is read through [schema.ReadAsset], the asset policy that
+// validate applies too: a file it refuses (a symbolic or hard link, a
+// folder, a named pipe, a file over the size limit, a type a browser could
+// run) is left out even when validation was skipped, and its link stays
+// broken.
 func copyAssets(site *Site, m *model, fsys fs.FS) error {
 	for _, v := range m.Incidents {
+		dir := "incidents/" + v.ID + "/"
+		var linked map[string]bool
 		for _, a := range v.src.Assets {
 			name := path.Base(a)
 			if name == "index.html" || name == "postmortem" {
 				continue // would collide with the pages
 			}
-			dir := "incidents/" + v.ID + "/"
-			if !linksTo(site.Files[dir+"index.html"], name) && !linksTo(site.Files[dir+"postmortem/index.html"], "../"+name) {
+			if linked == nil {
+				linked = map[string]bool{}
+				pageLinks(site.Files[dir+"index.html"], dir, linked)
+				pageLinks(site.Files[dir+"postmortem/index.html"], dir+"postmortem/", linked)
+			}
+			if !linked[dir+name] {
 				continue
 			}
-			data, err := fs.ReadFile(fsys, a)
+			data, err := schema.ReadAsset(fsys, a)
+			if schema.IsAssetError(err) {
+				continue // validate reports it; it is never published
+			}
 			if err != nil {
 				return fmt.Errorf("copying %s: %w", a, err)
 			}
@@ -297,15 +316,48 @@ func copyAssets(site *Site, m *model, fsys fs.FS) error {
 	return nil
 }
 
-// linksTo reports whether page has an href or src attribute whose value is
-// exactly dest (as written, or percent-encoded as goldmark writes it).
-func linksTo(page []byte, dest string) bool {
-	for _, d := range []string{dest, (&url.URL{Path: dest}).EscapedPath()} {
-		if bytes.Contains(page, []byte(` href="`+d+`"`)) || bytes.Contains(page, []byte(` src="`+d+`"`)) {
-			return true
+// pageLinks adds to links the site paths that the href and src attributes
+// of page point to, for a page in the folder dir ("incidents/<id>/").
+// Links with a scheme, absolute paths and fragment-only links ("#main")
+// point to no file of the folder; a link's query and fragment are not part
+// of the file it names.
+func pageLinks(page []byte, dir string, links map[string]bool) {
+	for _, attr := range [][]byte{[]byte(` href="`), []byte(` src="`)} {
+		rest := page
+		for {
+			i := bytes.Index(rest, attr)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(attr):]
+			end := bytes.IndexByte(rest, '"')
+			if end < 0 {
+				break
+			}
+			if p, ok := linkTarget(html.UnescapeString(string(rest[:end])), dir); ok {
+				links[p] = true
+			}
+			rest = rest[end+1:]
 		}
 	}
-	return false
+}
+
+// linkTarget resolves a relative URL reference found in a page of the
+// folder dir to a slash-separated site path.
+func linkTarget(ref, dir string) (string, bool) {
+	ref, _, _ = strings.Cut(ref, "#")
+	ref, _, _ = strings.Cut(ref, "?")
+	if ref == "" || strings.HasPrefix(ref, "/") {
+		return "", false
+	}
+	if scheme, ok := urlScheme(ref); !ok || scheme != "" {
+		return "", false
+	}
+	p, err := url.PathUnescape(ref)
+	if err != nil {
+		return "", false
+	}
+	return path.Join(dir, p), true
 }
 
 // parallel calls f(0) … f(n-1) on up to GOMAXPROCS goroutines, in order

@@ -84,14 +84,10 @@ tags: [mkr-tag]
 MKR-NARRATIVE by @mkr-owner, see ![graph](mkr-narrative-asset.txt) and [notes](mkr-notes.txt).
 `),
 		"incidents/2026/2026-11-20-api-errors/mkr-narrative-asset.txt": file("MKR-NARRATIVE-ASSET"),
-		// Files that nothing links to, named like words the page template
-		// itself has in attributes (id="main", lang="en", rel="stylesheet",
-		// heading ids): they must never be published.
-		"incidents/2026/2026-11-20-api-errors/main":       file("MKR-UNLINKED-ASSET"),
-		"incidents/2026/2026-11-20-api-errors/en":         file("MKR-UNLINKED-ASSET"),
-		"incidents/2026/2026-11-20-api-errors/stylesheet": file("MKR-UNLINKED-ASSET"),
-		"incidents/2026/2026-11-20-api-errors/timeline":   file("MKR-UNLINKED-ASSET"),
-		"incidents/2026/2026-11-20-api-errors/summary":    file("MKR-UNLINKED-ASSET"),
+		// A file that nothing links to: never published. (Files named like
+		// the page template's own attributes and fragments are in
+		// TestHardening09FragmentsAreNotFiles.)
+		"incidents/2026/2026-11-20-api-errors/mkr-unlinked.txt": file("MKR-UNLINKED-ASSET"),
 		"incidents/2026/2026-11-20-api-errors/postmortem.md": file(`---
 status: published
 visibility: public

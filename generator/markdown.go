@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"html"
 	"html/template"
 	"strconv"
 	"strings"
@@ -9,23 +10,24 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/batonhq/baton/schema"
 )
 
 // markdown renders narratives and postmortems safely: goldmark's renderer
-// without the unsafe option (raw HTML is omitted) and a transformer that
-// drops links and images with a scheme other than http, https or mailto.
-// It is safe for concurrent use.
+// without the unsafe option (raw HTML is omitted), a transformer that
+// drops links and images with a scheme other than http, https or mailto,
+// and limits that keep the time linear in the input (see mdlimits.go). It
+// is safe for concurrent use.
 type markdown struct {
 	md goldmark.Markdown
 }
 
 func newMarkdown() *markdown {
-	return &markdown{md: goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+	return &markdown{md: newGoldmark(
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(linkFilter{}, 1000)),
@@ -40,11 +42,24 @@ var relPrefixKey = parser.NewContextKey()
 // render converts src to HTML. Relative link and image destinations are
 // prefixed with rel (e.g. "../" for a postmortem, whose page sits one
 // folder below the incident's files).
+//
+// Text over [schema.MaxMarkdownSize] (which validate reports, so only a
+// build that ignores validation errors gets here) is not rendered: the
+// result is a note saying so.
 func (m *markdown) render(src, rel string) (template.HTML, error) {
 	if strings.TrimSpace(src) == "" {
 		return "", nil
 	}
-	ctx := parser.NewContext(parser.WithIDs(&headingIDs{seen: map[string]bool{}}))
+	if len(src) > schema.MaxMarkdownSize {
+		return template.HTML(`<p class="notice">This text is not shown: it is ` + html.EscapeString(humanSize(len(src))) +
+			`, over the limit of ` + html.EscapeString(humanSize(schema.MaxMarkdownSize)) + ` for Markdown.</p>` + "\n"), nil
+	}
+	return m.convert(src, rel)
+}
+
+// convert renders src whatever its size.
+func (m *markdown) convert(src, rel string) (template.HTML, error) {
+	ctx := parser.NewContext(parser.WithIDs(&headingIDs{seen: map[string]bool{}, next: map[string]int{}}))
 	ctx.Set(relPrefixKey, rel)
 	var buf bufWriter
 	if err := m.md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
@@ -166,6 +181,9 @@ func urlScheme(s string) (string, bool) {
 // which never start with "h-".
 type headingIDs struct {
 	seen map[string]bool
+	// next is the next suffix to try for an id already used, so that n
+	// headings with the same text cost n steps, not n²/2.
+	next map[string]int
 }
 
 func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
@@ -187,11 +205,27 @@ func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 	if id == "h-" {
 		id = "h-heading"
 	}
-	for i, base := 1, id; h.seen[id]; i++ {
-		id = base + "-" + strconv.Itoa(i)
+	if base := id; h.seen[base] {
+		i := max(h.next[base], 1)
+		for id = base + "-" + strconv.Itoa(i); h.seen[id]; {
+			i++
+			id = base + "-" + strconv.Itoa(i)
+		}
+		h.next[base] = i + 1
 	}
 	h.seen[id] = true
 	return []byte(id)
 }
 
 func (h *headingIDs) Put(value []byte) { h.seen[string(value)] = true }
+
+// humanSize formats a byte count as validate does ("4.0 MiB").
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}

@@ -20,14 +20,16 @@ import (
 // templates, and the frame (head, navigation, footer) depends only on the
 // page's depth and section. Rendering it for each of thousands of pages
 // was most of the cost of a build, so execute renders the frame once per
-// (root, section), with markers where the title and the content go, and
-// for each page writes the frame's pieces around the page's own "title"
-// and "content". The result is byte-identical to executing "layout": the
-// markers sit in the same escaping contexts as the templates they stand for
-// (checked by the golden tests).
+// (root, section), noting the byte offsets at which the title and the
+// content go, and for each page writes the frame's pieces around the
+// page's own "title" and "content". The result is byte-identical to
+// executing "layout": the offsets are taken in the escaping contexts of
+// the templates they stand for (checked by the golden tests). No marker
+// text is searched for in the output, so nothing a user writes (a site
+// title, a description) can be mistaken for one.
 type templateSet struct {
 	byName map[string]*template.Template
-	frame  *template.Template // layout with marker "title" and "content"
+	frame  *template.Template // layout whose "title" and "content" record their offsets
 
 	mu     sync.Mutex
 	frames map[frameKey]*frameParts
@@ -52,12 +54,25 @@ type frameParts struct {
 	err             error
 }
 
-// Markers that stand for a page's title and content while the frame is
-// rendered. They contain nothing html/template escapes.
-const (
-	titleMarker   = "BATON-FRAME-TITLE-3d8f1a"
-	contentMarker = "BATON-FRAME-CONTENT-3d8f1a"
-)
+// frameSlots records, while the frame renders into out, the offsets at
+// which the frame's "title" and "content" templates are executed.
+type frameSlots struct {
+	out            *strings.Builder
+	title, content []int
+}
+
+// Title is called by the frame's "title" template: it notes how much of
+// the frame has been written and adds nothing to it.
+func (s *frameSlots) Title() string {
+	s.title = append(s.title, s.out.Len())
+	return ""
+}
+
+// Content is called by the frame's "content" template, like Title.
+func (s *frameSlots) Content() string {
+	s.content = append(s.content, s.out.Len())
+	return ""
+}
 
 // parseTemplates parses every page template of templates.FS together with
 // layout.html. Times are shown in loc.
@@ -98,7 +113,7 @@ func parseTemplates(loc *time.Location) (*templateSet, error) {
 		}
 		ts.byName[name] = t
 	}
-	ts.frame, err = template.Must(base.Clone()).Parse(`{{define "title"}}` + titleMarker + `{{end}}{{define "content"}}` + contentMarker + `{{end}}`)
+	ts.frame, err = template.Must(base.Clone()).Parse(`{{define "title"}}{{.Slots.Title}}{{end}}{{define "content"}}{{.Slots.Content}}{{end}}`)
 	if err != nil {
 		return nil, fmt.Errorf("parsing templates: %w", err)
 	}
@@ -119,17 +134,16 @@ func (ts *templateSet) frameFor(p *page) (*frameParts, error) {
 		fp := *p
 		fp.Incident = nil
 		var buf strings.Builder
+		fp.Slots = &frameSlots{out: &buf}
 		if f.err = ts.frame.ExecuteTemplate(&buf, "layout", &fp); f.err != nil {
 			return
 		}
-		s := buf.String()
-		head, rest, ok1 := strings.Cut(s, titleMarker)
-		mid, tail, ok2 := strings.Cut(rest, contentMarker)
-		if !ok1 || !ok2 || strings.Contains(tail, titleMarker) || strings.Contains(tail, contentMarker) || strings.Contains(mid, titleMarker) {
+		s, sl := buf.String(), fp.Slots
+		if len(sl.title) != 1 || len(sl.content) != 1 || sl.title[0] > sl.content[0] {
 			f.err = fmt.Errorf("layout.html must use the templates \"title\" and \"content\" exactly once each, in that order")
 			return
 		}
-		f.head, f.mid, f.tail = head, mid, tail
+		f.head, f.mid, f.tail = s[:sl.title[0]], s[sl.title[0]:sl.content[0]], s[sl.content[0]:]
 	})
 	return f, f.err
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -146,6 +147,84 @@ func TestURLScheme(t *testing.T) {
 		scheme, ok := urlScheme(tc.in)
 		if scheme != tc.scheme || ok != tc.ok {
 			t.Errorf("urlScheme(%q) = %q, %v; want %q, %v", tc.in, scheme, ok, tc.scheme, tc.ok)
+		}
+	}
+}
+
+// TestHardening18MarkersInUserText: user text that looks like the page
+// frame's internal bookkeeping (the marker strings an earlier version
+// searched for) is ordinary text: every build succeeds and shows it.
+func TestHardening18MarkersInUserText(t *testing.T) {
+	const odd = "BATON-FRAME-TITLE-3d8f1a BATON-FRAME-CONTENT-3d8f1a"
+	fsys := markerRepo()
+	cfg := fsys["baton.yaml"]
+	cfg.Data = bytes.Replace(cfg.Data, []byte("title: Leak Test Status"), []byte("title: "+odd+"\n  description: "+odd), 1)
+	cfg.Data = bytes.Replace(cfg.Data, []byte("name: API,"), []byte("name: "+odd+","), 1)
+	inc := fsys["incidents/2026/2026-11-20-api-errors/incident.md"]
+	inc.Data = bytes.Replace(inc.Data, []byte("title: API errors"), []byte("title: "+odd), 1)
+	repo, problems := schema.Load(t.Context(), fsys)
+	if problems.HasErrors() {
+		t.Fatalf("repository has errors:\n%v", problems)
+	}
+	for _, a := range []Audience{Public, Internal} {
+		site, err := Build(t.Context(), repo, Options{Now: fixtureNow, Audience: a})
+		if err != nil {
+			t.Fatalf("%s: %v", a, err)
+		}
+		for _, p := range []string{"index.html", "incidents/2026-11-20-api-errors/index.html"} {
+			doc, err := html.Parse(bytes.NewReader(site.Files[p]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var title, h1 string
+			for n := range doc.Descendants() {
+				if n.Type == html.ElementNode && (n.Data == "title" || n.Data == "h1") && n.FirstChild != nil {
+					if n.Data == "title" {
+						title = n.FirstChild.Data
+					} else if h1 == "" {
+						h1 = n.FirstChild.Data
+					}
+				}
+			}
+			if !strings.HasSuffix(title, " · "+odd) {
+				t.Errorf("%s %s: <title> %q", a, p, title)
+			}
+			if p != "index.html" && h1 != odd {
+				t.Errorf("%s %s: <h1> %q", a, p, h1)
+			}
+		}
+	}
+
+	// The frame's pieces around a page are exactly what executing the
+	// whole layout gives.
+	opts := Options{Now: fixtureNow, Audience: Internal}
+	tpl, err := parseTemplates(time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := deriveModel(repo, &opts, tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		p    *page
+	}{
+		{"index.html", &page{Section: "status"}},
+		{"incidents.html", &page{Section: "incidents", Root: "../"}},
+		{"incident.html", &page{Section: "incidents", Root: "../../", Incident: m.Incidents[0]}},
+	} {
+		tc.p.Site, tc.p.M, tc.p.Internal = m.Site, m, m.Internal
+		spliced, err := tpl.execute(tc.name, tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var whole bytes.Buffer
+		if err := tpl.byName[tc.name].ExecuteTemplate(&whole, "layout", tc.p); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(spliced, whole.Bytes()) {
+			t.Errorf("%s: the spliced page differs from the whole layout", tc.name)
 		}
 	}
 }

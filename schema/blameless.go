@@ -110,33 +110,51 @@ func maskInlineCode(line string) string {
 }
 
 // personMentionRE matches any person's handle, full name, first name,
-// GitHub login or e-mail address as a whole word, case-insensitively.
+// GitHub login or e-mail address as a whole word: the identifiers (handle,
+// login, e-mail) in any case, the names as people.yaml spells them. Names
+// are matched with their capitals because many are ordinary words as well
+// ("Will", "May", "Mark"), and public text that mentions them is an error.
 func personMentionRE(repo *Repo) *regexp.Regexp {
 	if repo == nil || len(repo.People) == 0 {
 		return nil
 	}
 	seen := map[string]bool{}
-	var alts []string
-	add := func(s string) {
+	var ids, names []string
+	add := func(list *[]string, s string, fold bool) {
 		s = strings.TrimSpace(s)
-		if len(s) < 2 || seen[strings.ToLower(s)] {
+		key := s
+		if fold {
+			key = strings.ToLower(s)
+		}
+		if len(s) < 2 || seen[key] || seen[strings.ToLower(s)] {
 			return
 		}
-		seen[strings.ToLower(s)] = true
-		alts = append(alts, regexp.QuoteMeta(s))
+		seen[key] = true
+		*list = append(*list, regexp.QuoteMeta(s))
 	}
 	for _, p := range repo.People {
-		add(p.Handle)
-		add(p.Name)
+		add(&ids, p.Handle, true)
+		add(&ids, p.GitHub, true)
+		add(&ids, p.Email, true)
+	}
+	for _, p := range repo.People {
+		add(&names, p.Name, false)
 		if first, _, ok := strings.Cut(p.Name, " "); ok {
-			add(first)
+			add(&names, first, false)
 		}
-		add(p.GitHub)
-		add(p.Email)
 	}
 	// Longer alternatives first, so "Alice Ng" wins over "Alice".
-	slices.SortStableFunc(alts, func(a, b string) int { return len(b) - len(a) })
-	re, err := regexp.Compile(`(?i)(?:^|[^\pL\pN_@.-])@?(` + strings.Join(alts, "|") + `)(?:$|[^\pL\pN_@-])`)
+	byLen := func(a, b string) int { return len(b) - len(a) }
+	slices.SortStableFunc(ids, byLen)
+	slices.SortStableFunc(names, byLen)
+	var alts []string
+	if len(names) > 0 {
+		alts = append(alts, strings.Join(names, "|"))
+	}
+	if len(ids) > 0 {
+		alts = append(alts, "(?i:"+strings.Join(ids, "|")+")")
+	}
+	re, err := regexp.Compile(`(?:^|[^\pL\pN_@.-])@?(` + strings.Join(alts, "|") + `)(?:$|[^\pL\pN_@-])`)
 	if err != nil {
 		return nil
 	}

@@ -114,11 +114,32 @@ func checkConfig(c *Config, r reporter) {
 	}
 }
 
-// checkConfigRefs checks references from baton.yaml to other files.
+// checkConfigRefs checks references from baton.yaml to other files, and
+// that the public text of baton.yaml names nobody from people.yaml.
 func (l *loader) checkConfigRefs(repo *Repo) {
 	c := repo.Config
+	r := l.reporter(ConfigFile)
 	if c.Rotations.Default != "" && !repo.rotationFiles[c.Rotations.Default] {
-		l.reporter(ConfigFile).errorf(c.Rotations.PosOf("default"), "config/unknown-rotation", fmt.Sprintf("create %s/%s.yaml or name one of: %s", RotationsDir, c.Rotations.Default, strings.Join(rotationIDs(repo), ", ")), "default rotation %q does not exist", c.Rotations.Default)
+		r.errorf(c.Rotations.PosOf("default"), "config/unknown-rotation", fmt.Sprintf("create %s/%s.yaml or name one of: %s", RotationsDir, c.Rotations.Default, strings.Join(rotationIDs(repo), ", ")), "default rotation %q does not exist", c.Rotations.Default)
+	}
+	re := repo.personMention
+	if re == nil {
+		return
+	}
+	// The site's title and description and the components' names, groups
+	// and descriptions appear on every public page and in the JSON API.
+	check := func(m *Meta, key, value, what string) {
+		if found := re.FindStringSubmatch(value); found != nil {
+			r.errorf(m.PosOf(key), "config/names-person", namesPersonHint, "%s names %q; it is public, and the public site names nobody", what, found[1])
+		}
+	}
+	check(&c.Site.Meta, "title", c.Site.Title, "site.title")
+	check(&c.Site.Meta, "description", c.Site.Description, "site.description")
+	for i := range c.Components {
+		co := &c.Components[i]
+		check(&co.Meta, "name", co.Name, "the name of component "+co.ID)
+		check(&co.Meta, "group", co.Group, "the group of component "+co.ID)
+		check(&co.Meta, "description", co.Description, "the description of component "+co.ID)
 	}
 }
 

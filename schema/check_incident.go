@@ -186,14 +186,37 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 			r.errorf(u.PosOf("at"), "incident/update-order", "list updates oldest first", "update at %s is earlier than the one before it", u.At.Format(time.RFC3339))
 		}
 	}
+	if in.IsPublic() {
+		checkPublicIncidentText(repo, in, r)
+	}
 	if n := len(in.Updates); n > 0 && statusOK && in.Updates[n-1].Status != "" && in.Updates[n-1].Status != in.Status {
 		r.errorf(in.PosOf("status"), "incident/status-mismatch", "append an update with the new status", "status is %s but the last update says %s", in.Status, in.Updates[n-1].Status)
 	}
+
+	checkMarkdownSize(in.Body, in.BodyLine, "narrative", r)
 
 	// Leveling guidance.
 	if sevRank >= 0 && !in.IsMaintenance() {
 		if sug, why, ok := SuggestSeverity(c, in.Components); ok && sug < sevRank {
 			r.warnf(in.PosOf("severity"), "incident/under-leveled", fmt.Sprintf("raise severity to %s, or lower the recorded impact (%s)", c.Severities[sug].ID, why), "under-leveled: impact suggests %s", c.Severities[sug].ID)
+		}
+	}
+}
+
+// checkPublicIncidentText reports a public incident whose title or update
+// messages name a person: they are published verbatim, on the status page,
+// in the feed and in the JSON API, and the public site names nobody.
+func checkPublicIncidentText(repo *Repo, in *Incident, r reporter) {
+	re := repo.personMention
+	if re == nil {
+		return
+	}
+	if m := re.FindStringSubmatch(in.Title); m != nil {
+		r.errorf(in.PosOf("title"), "incident/names-person", namesPersonHint, "the title of this public incident names %q; the public site names nobody", m[1])
+	}
+	for i := range in.Updates {
+		if m := re.FindStringSubmatch(in.Updates[i].Message); m != nil {
+			r.errorf(in.Updates[i].PosOf("message"), "incident/names-person", namesPersonHint, "update %d of this public incident names %q; the public site names nobody", i+1, m[1])
 		}
 	}
 }

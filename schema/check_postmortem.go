@@ -157,6 +157,7 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 		r.warnf(pm.Pos, "postmortem/unresolved-incident", "", "the incident is not resolved yet")
 	}
 
+	checkMarkdownSize(pm.Body, pm.BodyLine, "postmortem's body", r)
 	if pm.IsPublic() && in.IsPublic() {
 		checkNoPersonNamed(repo, pm, r)
 	}
@@ -173,7 +174,10 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 	}
 }
 
-// checkNoPersonNamed warns when a published public postmortem names a
+// namesPersonHint is the hint of every "names a person" problem.
+const namesPersonHint = "describe roles instead of people (\"the IMOC\", \"an engineer\", \"our payments team\")"
+
+// checkNoPersonNamed reports a published public postmortem that names a
 // person: its summary, body and action-item titles go to the public site
 // verbatim, and the public site names nobody (SPEC S9).
 func checkNoPersonNamed(repo *Repo, pm *Postmortem, r reporter) {
@@ -181,9 +185,9 @@ func checkNoPersonNamed(repo *Repo, pm *Postmortem, r reporter) {
 	if re == nil {
 		return
 	}
-	const hint = "describe roles instead of people (\"the IMOC\", \"an engineer\"), or keep the postmortem internal"
+	const hint = namesPersonHint + ", or keep the postmortem internal"
 	report := func(at Pos, where, who string) {
-		r.warnf(at, "postmortem/names-person", hint, "this public postmortem names %q in its %s; the public site names nobody", who, where)
+		r.errorf(at, "postmortem/names-person", hint, "this public postmortem names %q in its %s; the public site names nobody", who, where)
 	}
 	if m := re.FindStringSubmatch(pm.Summary); m != nil {
 		report(pm.PosOf("summary"), "summary", m[1])

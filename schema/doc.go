@@ -38,6 +38,11 @@
 // wall-clock values without a zone ([WallClock], [Clock], [Date]),
 // interpreted in a layer's time zone by package oncall.
 //
+// Assets, the other files of an incident folder, are published on the
+// status site and follow a policy of their own ([CheckAsset],
+// [ReadAsset]): inert types only (no SVG, HTML or scripts), regular files
+// with a single link, at most [MaxAssetSize].
+//
 // Hostile input is bounded: files over [MaxFileSize] are refused before
 // they are read, documents that expand past a node budget (alias bombs) or
 // nest too deeply are rejected, invalid UTF-8 and binary files are

@@ -15,6 +15,22 @@ import (
 // refused without being read into memory.
 const MaxFileSize = 4 << 20
 
+// MaxMarkdownSize is the largest Markdown body (an incident's narrative, a
+// postmortem's body) that validate accepts and the site renders: 256 KiB,
+// some 40,000 words, several times the longest published postmortems.
+// Rendering Markdown costs far more than reading it, and a limit keeps a
+// hostile body from stalling a build; long logs belong in a .txt asset
+// that the text links to.
+const MaxMarkdownSize = 256 << 10
+
+// checkMarkdownSize reports a Markdown body over MaxMarkdownSize.
+func checkMarkdownSize(body string, bodyLine int, what string, r reporter) {
+	if len(body) > MaxMarkdownSize {
+		r.errorf(Pos{bodyLine, 1}, "markdown/too-large", "shorten it: move long logs or data into a .txt file in the incident folder and link to it",
+			"the %s is %s; the limit for Markdown is %s", what, humanBytes(int64(len(body))), humanBytes(MaxMarkdownSize))
+	}
+}
+
 // readFile reads a regular file of at most MaxFileSize bytes, reporting
 // every reason it cannot be used as a problem. It returns nil when the file
 // must be skipped. When link is true the file is a symbolic link, which

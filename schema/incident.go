@@ -86,7 +86,9 @@ type Incident struct {
 	BodyLine int `yaml:"-"`
 	// Postmortem is the incident's postmortem.md, or nil.
 	Postmortem *Postmortem `yaml:"-"`
-	// Assets lists other files in the incident folder (paths in the repo).
+	// Assets lists the other files of the incident folder that the asset
+	// policy allows (paths in the repo; see [CheckAsset]). Files it refuses
+	// are reported and left out.
 	Assets []string `yaml:"-"`
 }
 

@@ -440,9 +440,20 @@ func (l *loader) loadIncident(d incidentDir, repo *Repo, ps *Problems) *Incident
 		case strings.HasPrefix(f, "."):
 		default:
 			apath := path.Join(d.dir, f)
-			if !d.links[f] || symlinkOK(l.fsys, apath, reporter{file: apath, ps: ps}) {
-				in.Assets = append(in.Assets, apath)
+			ar := reporter{file: apath, ps: ps}
+			if d.links[f] && !symlinkOK(l.fsys, apath, ar) {
+				continue // one problem: the link leaves the repository
 			}
+			if err := CheckAsset(l.fsys, apath); err != nil {
+				var ae *AssetError
+				if errors.As(err, &ae) {
+					ar.errorf(Pos{}, ae.Code, ae.Hint, "%s", ae.Message)
+				} else {
+					ar.errorf(Pos{}, "file/unreadable", "", "cannot read: %v", unwrapPathError(err))
+				}
+				continue
+			}
+			in.Assets = append(in.Assets, apath)
 		}
 	}
 	checkIncident(repo, in, r)

@@ -99,7 +99,7 @@ func testRepo() fstest.MapFS {
 		rotPath:       {Data: []byte(testRotation)},
 		incPath:       {Data: []byte(testIncident)},
 		pmPath:        {Data: []byte(testPostmortem)},
-		"incidents/2026/2026-01-10-api-errors/graph.png": {Data: []byte("\x89PNG")},
+		"incidents/2026/2026-01-10-api-errors/graph.png": {Data: []byte("\x89PNG\r\n\x1a\n")},
 	}
 }
 
@@ -177,7 +177,6 @@ func TestValidRepoHasNoProblems(t *testing.T) {
 // TestRules breaks exactly one rule per case and expects exactly that
 // problem, at the right place.
 func TestRules(t *testing.T) {
-	type change struct{ file, old, new string }
 	tests := []struct {
 		name    string
 		changes []change
@@ -362,7 +361,7 @@ func TestRules(t *testing.T) {
 			[]found{{Warning, pmPath + ":9:10", "postmortem/blameless"}}},
 
 		{"public postmortem names a person", []change{{pmPath, "status: approved", "status: published"}, {pmPath, "visibility: internal", "visibility: public"}, {pmPath, "## Impact\n", "## Impact\nThe web tier came back after Alice Ng (@alice-ng) restarted it.\n"}},
-			[]found{{Warning, pmPath + ":13:30", "postmortem/names-person"}}},
+			[]found{{Error, pmPath + ":13:30", "postmortem/names-person"}}},
 		{"internal postmortem may name people", []change{{pmPath, "## Impact\n", "## Impact\nAlice restarted the web tier.\n"}},
 			nil},
 

@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"log"
-	"mime"
 	"net"
 	"net/http"
 	neturl "net/url"
@@ -370,6 +369,7 @@ func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff") // the types above are the whole truth
 	if st.site == nil {
 		s.writeHTML(w, http.StatusInternalServerError, errorPage(st.problems), st)
 		return
@@ -417,18 +417,32 @@ func folderRedirect(name string) (string, bool) {
 	return loc, true
 }
 
-// contentType is the media type of a site file.
+// contentType is the media type of a site file. The files of incident
+// folders are assets, typed by the asset policy that decides what build
+// publishes (a file it refuses is served as a download, never as a page);
+// the site's own files are typed by extension.
 func contentType(name string) string {
+	if strings.HasPrefix(name, "incidents/") && strings.Count(name, "/") == 2 && path.Base(name) != "index.html" {
+		if t, ok := schema.AssetMediaType(name); ok {
+			return t
+		}
+		return "application/octet-stream"
+	}
 	switch path.Ext(name) {
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
 	case ".ics":
 		return "text/calendar; charset=utf-8"
 	case ".xml":
 		return "application/atom+xml; charset=utf-8"
 	case ".json":
 		return "application/json; charset=utf-8"
-	}
-	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
-		return t
 	}
 	return "application/octet-stream"
 }

@@ -268,3 +268,52 @@ func TestServeRefusesForeignHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestHardening02ServeAssetPolicy: serve types the files of incident
+// folders by the asset policy that build applies, never as a page, and
+// tells browsers not to guess.
+func TestHardening02ServeAssetPolicy(t *testing.T) {
+	for name, want := range map[string]string{
+		"incidents/2026-03-03-dns-outage/details.html": "application/octet-stream",
+		"incidents/2026-03-03-dns-outage/chart.svg":    "application/octet-stream",
+		"incidents/2026-03-03-dns-outage/chart.SVG":    "application/octet-stream",
+		"incidents/2026-03-03-dns-outage/page.xhtml":   "application/octet-stream",
+		"incidents/2026-03-03-dns-outage/app.js":       "application/octet-stream",
+		"incidents/2026-03-03-dns-outage/x.png":        "image/png",
+		"incidents/2026-03-03-dns-outage/x.JPEG":       "image/jpeg",
+		"incidents/2026-03-03-dns-outage/x.pdf":        "application/pdf",
+		"incidents/2026-03-03-dns-outage/x.txt":        "text/plain; charset=utf-8",
+		"incidents/2026-03-03-dns-outage/index.html":   "text/html; charset=utf-8",
+		"assets/site.js":     "text/javascript; charset=utf-8",
+		"assets/style.css":   "text/css; charset=utf-8",
+		"feed.xml":           "application/atom+xml; charset=utf-8",
+		"api/v2/status.json": "application/json; charset=utf-8",
+	} {
+		if got := contentType(name); got != want {
+			t.Errorf("contentType(%q) = %q, want %q", name, got, want)
+		}
+	}
+
+	dir := exampleCopy(t)
+	inc := filepath.Join(dir, "incidents", "2025", "2025-04-29-sign-in-failures")
+	pm := filepath.Join(inc, "postmortem.md")
+	data, err := os.ReadFile(pm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte("\n## Impact"), []byte("\n![Error rate](errors.png)\n\n## Impact"), 1)
+	if err := os.WriteFile(pm, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inc, "errors.png"), []byte("\x89PNG\r\n\x1a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, ts, out := testServer(t, dir, generator.Public)
+	if !strings.Contains(out.String(), "built ") {
+		t.Fatalf("the build failed:\n%s", out)
+	}
+	code, h, _ := get(t, ts.URL+"/incidents/2025-04-29-sign-in-failures/errors.png")
+	if code != 200 || h.Get("Content-Type") != "image/png" || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("GET errors.png: %d, Content-Type %q, X-Content-Type-Options %q", code, h.Get("Content-Type"), h.Get("X-Content-Type-Options"))
+	}
+}
