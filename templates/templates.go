@@ -13,7 +13,7 @@
 //
 // Besides html/template's built-ins, templates call timeTag (a <time>
 // element for an instant, in the site's zone), statusTag (the "status"
-// fragment, rendered once per value), statusText, statusIcon, impactText,
+// fragment, rendered once per value), statusText, impactText,
 // join, item, duration and hours (metrics.FormatDuration and
 // metrics.FormatHours). Incident views also carry precomputed display
 // values (ImpactText, StatusHTML — the "istatus" fragment —, StartHTML,
