@@ -286,7 +286,7 @@ func TestBrowser(t *testing.T) {
 				if sw := eval[int](t, b, `document.documentElement.scrollWidth`); sw > int(vp.width) {
 					t.Errorf("%s at %s px (%s): the page is %d px wide and scrolls sideways", p.name, vp.name, scheme, sw)
 				}
-				shot, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+				shot, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 				if err != nil {
 					t.Fatalf("%s: screenshot: %v", p.name, err)
 				}
