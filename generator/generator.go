@@ -275,14 +275,6 @@ type page struct {
 	Narrative, Body template.HTML
 }
 
-// itemData is what the "incident-item" template receives. (Not an
-// embedded *incidentView: text/template finds promoted fields by a slow
-// reflective search, which made the history page cost ten times more.)
-type itemData struct {
-	Root     string
-	Incident *incidentView
-}
-
 // copyAssets copies files of visible incident folders that rendered pages
 // link to. Only links that appear in the built pages count, so a public
 // build never copies a file that only an internal narrative mentions; and

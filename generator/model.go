@@ -232,6 +232,9 @@ type incidentView struct {
 	MetaHTML                template.HTML // the "incident-meta" fragment
 	ComponentsHTML          template.HTML // Components as "component-impact" rows
 	Timeline                []updateView  // Updates for display, newest first
+	// itemHead and itemTail are the row of incidentItems before and after
+	// the root of the page.
+	itemHead, itemTail string
 	// sortKey orders incidents, newest first.
 	sortKey time.Time
 }

@@ -6,6 +6,7 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -89,7 +90,7 @@ func parseTemplates(loc *time.Location) (*templateSet, error) {
 			return componentData{p.Root, c, level, p.M.Days}
 		},
 		"impactText": impactText,
-		"item":       func(p *page, v *incidentView) itemData { return itemData{p.Root, v} },
+		"items":      incidentItems,
 		"timeTag":    func(t time.Time) template.HTML { return timeTag(t, loc) },
 		"duration":   metrics.FormatDuration,
 		"hours":      metrics.FormatHours,
@@ -211,6 +212,22 @@ func timeTag(t time.Time, loc *time.Location) template.HTML {
 		html.EscapeString(formatTime(t, loc)) + `</time>`)
 }
 
+// incidentItems is the markup of incidents as the rows of a list (the
+// history, the recent incidents) on a page whose root is root. Rows are
+// put together from pieces prepareView computed, since a history page
+// shows hundreds of them and executing a template for each was most of
+// the cost of the history.
+func incidentItems(root string, vs []*incidentView) template.HTML {
+	var b strings.Builder
+	r := html.EscapeString(root)
+	for _, v := range vs {
+		b.WriteString(v.itemHead)
+		b.WriteString(r)
+		b.WriteString(v.itemTail)
+	}
+	return template.HTML(b.String()) // escaped pieces (see prepareView)
+}
+
 // prepareView computes the display values of an incident view: the
 // impact in words, the status badge, and the instants as <time> elements.
 func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
@@ -245,7 +262,27 @@ func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
 		}{meta, impactIcon(v.Impact), v.StatusHTML}); err != nil {
 		return err
 	}
+	// The row of incidentItems: a link to the incident, its impact, status,
+	// start (a maintenance's window) and duration ("so far" while open).
 	var b strings.Builder
+	b.WriteString(`<span class="meta"><span class="impact">` + html.EscapeString(v.ImpactText) + `</span><span>` + string(v.StatusHTML) + `</span>`)
+	switch {
+	case v.Maintenance && v.Window != nil:
+		b.WriteString(`<span>` + string(timeTag(v.Window.From, loc)) + `</span>`)
+	case !v.Maintenance && v.StartHTML != "":
+		b.WriteString(`<span>` + string(v.StartHTML) + `</span>`)
+	}
+	if v.Duration != "" {
+		b.WriteString(`<span>` + html.EscapeString(v.Duration))
+		if v.Ongoing {
+			b.WriteString(" so far")
+		}
+		b.WriteString(`</span>`)
+	}
+	b.WriteString("</span>\n</li>\n")
+	v.itemHead = "\n" + `<li class="incident-item impact-` + html.EscapeString(v.Impact) + `">` + "\n" + `<a href="`
+	v.itemTail = html.EscapeString((&url.URL{Path: v.Link}).EscapedPath()) + `">` + template.HTMLEscapeString(v.Title) + "</a>\n" + b.String()
+	b.Reset()
 	for _, ci := range v.Components {
 		h, err := ts.fragment(fragmentKey{"component-impact", ci.Name, ci.Impact}, ci)
 		if err != nil {
