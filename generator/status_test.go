@@ -417,3 +417,40 @@ func between(s, start, end string) string {
 	v, _, _ := strings.Cut(rest, end)
 	return v
 }
+
+// FuzzDemoteHeadings renders Markdown as a narrative and demotes its
+// headings: none is left above the top level, none is lost, and the text
+// is unchanged.
+func FuzzDemoteHeadings(f *testing.F) {
+	for _, s := range []string{"# A\n\n## B\n\n###### C", "text <h2>raw</h2> `<h1>`", "## x\n\n```\n<h2>\n```\n", "Setext\n===\n\nOther\n---\n"} {
+		f.Add(s)
+	}
+	md := newMarkdown()
+	heading := regexp.MustCompile(`<h([1-6])\b`)
+	text := func(t *testing.T, s string) string {
+		doc, err := html.Parse(strings.NewReader(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return textOf(doc)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		out, err := md.render(src, "")
+		if err != nil {
+			return
+		}
+		got := string(demoteHeadings(out, 3))
+		before, after := heading.FindAllStringSubmatch(string(out), -1), heading.FindAllStringSubmatch(got, -1)
+		if len(before) != len(after) {
+			t.Fatalf("%d headings became %d", len(before), len(after))
+		}
+		for _, m := range after {
+			if m[1] < "3" {
+				t.Fatalf("an h%s is left in %q", m[1], got)
+			}
+		}
+		if text(t, got) != text(t, string(out)) {
+			t.Fatalf("the text changed:\n%s\n%s", out, got)
+		}
+	})
+}
