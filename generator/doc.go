@@ -5,7 +5,7 @@
 //
 // It is for turning an already loaded [schema.Repo] into files: [Build]
 // derives a view model (component status, daily history, availability,
-// durations, history by month) and renders every file in memory; [Write]
+// durations, the history by year) and renders every file in memory; [Write]
 // puts the files on disk, swapping the new folder for the old one (and
 // replacing only folders it wrote: see [MarkerFile]). It is not for loading or validating
 // the repository (package schema), for rotation arithmetic (package oncall)
@@ -19,7 +19,9 @@
 // their impact, started, resolved, the maintenance window, the status
 // updates, and the severity expressed as a Statuspage impact. Public
 // postmortems (visibility public and status published) show their summary,
-// body and action-item titles. No handle, name, GitHub login or e-mail of
+// body and action items: their titles and statuses, and their ids where the
+// public summary or body already cites them ("AI-1"). No handle, name,
+// GitHub login or e-mail of
 // any person, no narrative, tags, roles, internal times, rotation or
 // on-call data is written. Component status and history are computed from
 // public incidents only. [Internal] output shows everything.
@@ -35,12 +37,27 @@
 // > operational.
 //
 // The history shows the last 90 calendar days in the site's time zone,
-// today included; each day shows the worst impact that touched it.
+// today included; each day shows the worst impact that touched it. The
+// records begin on site.since, or else on the day the earliest visible
+// incident began; a day before that which no incident touched has "no
+// data" rather than counting as a day without incidents (and every day
+// has no data when there is neither). The days with incidents are listed,
+// per component, in a table behind a disclosure, naming at most two
+// incidents a day and linking to the history for the others.
+//
+// # Incident history
+//
+// incidents/<YYYY>/index.html lists a year's incidents, newest first,
+// grouped by month; a year with more than 250 is split into pages
+// incidents/<YYYY>/<n>/index.html (n from 2), so that no page grows with
+// the history. Every history page lists the years. incidents/index.html
+// is the newest page, the entry point that other pages and the feed link
+// to.
 //
 // # Availability
 //
 // The availability of a component over the 90-day window W (from the
-// start of the first day to Now) is
+// start of the first day with records to Now) is
 //
 //	availability = 1 − (T_major + 0.3 × T_partial) / |W|
 //
@@ -75,8 +92,10 @@
 // Internal builds have oncall/index.html: for each rotation (sorted by id)
 // the IMOC and shadows at Options.Now, the layer shift that produced the
 // IMOC, the overrides in effect, the next handoff, and the final schedule
-// over the next 14 days, with people by name and times in the site's
-// zone. Each rotation also gets oncall/<rotation-id>.ics, its final
+// over the next 14 days (as an agenda by day, a strip and a table), with
+// people by name and times in the rotation's own zone, named on the page.
+// People are named "Alice Ng (@alice-ng)": as everywhere in Baton, "@"
+// marks a GitHub login, never a handle. Each rotation also gets oncall/<rotation-id>.ics, its final
 // schedule from 30 days before Now to 90 days after, written by
 // [oncall.WriteICal]: event UIDs are the rotation id and the start instant,
 // so a subscribed calendar updates events in place, and DTSTAMP is Now.

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"html/template"
 	"strings"
 	"time"
 
@@ -58,22 +59,58 @@ func statusText(s string) string {
 	return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ")
 }
 
-// statusIcon is the symbol beside a status, so colour is never the only
-// signal.
-func statusIcon(s string) string {
+// updateClass is the status class of an update's status: "resolved" once
+// it ends the incident, "under_maintenance" for planned work, else
+// "active".
+func updateClass(s string) string {
 	switch s {
-	case statusOperational, "resolved":
-		return "✓"
-	case schema.ImpactDegraded:
-		return "◐"
-	case schema.ImpactPartial, "active":
-		return "▲"
-	case schema.ImpactMajor:
-		return "✕"
-	case schema.ImpactMaintenance:
-		return "◆"
+	case schema.StatusResolved, schema.StatusCompleted:
+		return "resolved"
+	case schema.StatusScheduled, schema.StatusInProgress, schema.StatusVerifying:
+		return schema.ImpactMaintenance
 	}
-	return "•"
+	return "active"
+}
+
+// actionItemStatus is the words for an action item's status.
+func actionItemStatus(s string) string {
+	switch s {
+	case "wontfix":
+		return "Won’t fix"
+	case "":
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// favicon is the site's icon, a status light in the colour of the
+// overall status, as a data: URL so that no page requests a file for it.
+func favicon(status string) template.URL {
+	fill := map[string]string{
+		schema.ImpactMaintenance: "0969da", schema.ImpactDegraded: "d4a72c",
+		schema.ImpactPartial: "bc4c00", schema.ImpactMajor: "cf222e",
+	}[status]
+	if fill == "" {
+		fill = "1a7f37"
+	}
+	return template.URL("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='8' fill='%23" +
+		fill + "'/%3E%3Ccircle cx='8' cy='8' r='3' fill='%23fff'/%3E%3C/svg%3E")
+}
+
+// impactIcon is the icon class (after "i-") of a Statuspage incident
+// impact: that of the component status it most resembles.
+func impactIcon(s string) string {
+	switch s {
+	case "critical":
+		return schema.ImpactMajor
+	case "major":
+		return schema.ImpactPartial
+	case "minor":
+		return schema.ImpactDegraded
+	case "maintenance":
+		return schema.ImpactMaintenance
+	}
+	return statusNoData
 }
 
 // impactText describes a Statuspage incident impact.

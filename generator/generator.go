@@ -114,9 +114,19 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 	}
 
 	pageJob("index.html", "index.html", &page{Section: "status"})
-	// The history is the largest page by far: it goes first (see runJobs).
-	pageJob("incidents/index.html", "incidents.html", &page{Section: "incidents"})
+	// The history: its newest page is also its entry point,
+	// incidents/index.html. History pages are the largest: they go first
+	// (see runJobs).
+	if len(m.History) == 0 {
+		pageJob("incidents/index.html", "incidents.html", &page{Section: "incidents"})
+	} else {
+		pageJob("incidents/index.html", "incidents.html", &page{Section: "incidents", History: m.History[0]})
+	}
 	jobs[len(jobs)-1].first = true
+	for _, hp := range m.History {
+		pageJob(hp.Path, "incidents.html", &page{Section: "incidents", History: hp})
+		jobs[len(jobs)-1].first = true
+	}
 	for _, v := range m.Incidents {
 		// Markdown is rendered by the job of the page that shows it, so
 		// it runs in parallel with every other page and is dropped as soon
@@ -129,7 +139,7 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 				if err != nil {
 					return nil, fmt.Errorf("rendering the narrative of %s: %w", v.ID, err)
 				}
-				data.Narrative = narrative
+				data.Narrative = demoteHeadings(narrative, 3)
 				defer func() { data.Narrative = "" }()
 			}
 			return tpl.execute("incident.html", data)
@@ -258,19 +268,14 @@ type page struct {
 	M        *model
 	Internal bool
 	Incident *incidentView
+	// History is the page of the incident history to show (history pages
+	// only).
+	History *historyPage
 	// Narrative (internal incident pages) and Body (postmortem pages) are
 	// the page's rendered Markdown.
 	Narrative, Body template.HTML
 	// Slots is set only while the page frame renders (see templateSet).
 	Slots *frameSlots
-}
-
-// itemData is what the "incident-item" template receives. (Not an
-// embedded *incidentView: text/template finds promoted fields by a slow
-// reflective search, which made the history page cost ten times more.)
-type itemData struct {
-	Root     string
-	Incident *incidentView
 }
 
 // copyAssets copies the files of visible incident folders that rendered

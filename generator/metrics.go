@@ -87,7 +87,7 @@ func deriveMetrics(repo *schema.Repo, now time.Time) (*metricsView, error) {
 }
 
 // Person is how the page names the person with handle h: "Alice Ng
-// (@alice)", or "No owner" for the empty handle.
+// (@alice-ng)" (see personLabel), or "No owner" for the empty handle.
 func (mv *metricsView) Person(h string) string {
 	if h == "" {
 		return "No owner"
@@ -95,7 +95,7 @@ func (mv *metricsView) Person(h string) string {
 	if l, ok := mv.people[h]; ok {
 		return l
 	}
-	return "@" + h
+	return h
 }
 
 // Severity is how the page names a severity: its id and, when it has

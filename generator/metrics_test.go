@@ -182,8 +182,8 @@ func TestMetricsPageOverdue(t *testing.T) {
 		`<caption>Overdue postmortems</caption>`,
 		`<tr><th scope="row"><a href="../incidents/2026-11-26-payments-down/index.html">2026-11-26-payments-down</a></th><td>SEV1 (Critical)</td><td><time datetime="2026-12-01T12:00:00Z" data-local>Tue 1 Dec 2026, 13:00 CET</time></td><td>Not started</td></tr>`,
 		`<caption>Overdue action items</caption>`,
-		`<tr><th scope="row">AI-1: Canary stage for config pushes</th><td><a href="../incidents/2026-11-20-checkout-errors-eu/postmortem/index.html">2026-11-20-checkout-errors-eu</a></td><td>P1</td><td>Alice Ng (@alice)</td><td>2026-12-15</td></tr>`,
-		`<dd>1 (1 overdue)</dd>`,
+		`<tr><th scope="row">AI-1: Canary stage for config pushes</th><td><a href="../incidents/2026-11-20-checkout-errors-eu/postmortem/index.html">2026-11-20-checkout-errors-eu</a></td><td>P1</td><td>Alice Ng (@alice-ng)</td><td>2026-12-15</td></tr>`,
+		`<dd><span class="big">1</span> (1 overdue)</dd>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("metrics/index.html lacks\n%s", want)

@@ -17,10 +17,16 @@ import (
 // historyDays is how many daily cells the status page shows per component.
 const historyDays = 90
 
-// Component statuses (Statuspage's enum).
+// Component statuses (Statuspage's enum), and the state of a day before
+// the organisation's records begin.
 const (
 	statusOperational = "operational"
+	statusNoData      = "nodata"
 )
+
+// historyPageSize is the most incidents one page of the history lists; a
+// year with more is split into numbered pages.
+const historyPageSize = 250
 
 // impactRank orders component statuses from the best to the worst.
 func impactRank(s string) int {
@@ -73,8 +79,8 @@ type model struct {
 	Components []*componentView
 	Groups     []group
 	// HasGroups is set when some component has a group; components then
-	// sit one heading level lower.
-	HasGroups bool
+	// sit one heading level lower. HasNoData when some day has no data.
+	HasGroups, HasNoData bool
 	// Incidents are the visible incidents (and maintenances), newest
 	// first.
 	Incidents         []*incidentView
@@ -82,14 +88,21 @@ type model struct {
 	ActiveMaintenance []*incidentView // maintenances in their window
 	Upcoming          []*incidentView // maintenances not started yet
 	Recent            []*incidentView // the latest closed incidents
-	Months            []month
+	// History is the pages of the incident history, newest first: each
+	// year's pages in order. Years lists the years, newest first.
+	History []*historyPage
+	Years   []yearLink
+	// DataStart is the start of the first local day with records:
+	// site.since, else the day of the earliest incident; zero when there
+	// is neither. Days before it show "no data".
+	DataStart time.Time
 	// Updated is the latest instant in the visible data (Now when there is
 	// none); it dates the feed and the API's page object.
 	Updated time.Time
-	// Since is the earliest instant of the record: the first visible
-	// incident's start, or the start of the history window when that is
-	// earlier. It dates the API's components (created_at), so it is never
-	// after any component's last update.
+	// Since is the start of the records (DataStart), or of the history
+	// window when that is earlier or there are no records. It dates the
+	// API's components (created_at), so it is never after any component's
+	// last update.
 	Since time.Time
 	// OnCall holds every rotation at Now, sorted by id (internal builds
 	// only).
@@ -121,6 +134,10 @@ type group struct {
 	Name       string
 	ID         string // Statuspage id of the group component, "" without a group
 	Components []*componentView
+	// Worst is the worst status of a member; Open is set when a member is
+	// not operational (the group is shown expanded).
+	Worst string
+	Open  bool
 }
 
 type componentView struct {
@@ -129,26 +146,61 @@ type componentView struct {
 	Status                       string
 	Days                         []dayCell
 	Availability                 string
+	// IncidentDays are the days of Days with an incident, newest first;
+	// NoDataDays counts the days before the records begin.
+	IncidentDays []*dayCell
+	NoDataDays   int
 	// Updated is the last change of the component's status up to Now.
 	Updated time.Time
 	spans   []span
 }
 
 type dayCell struct {
-	Worst string
-	Label string
+	Worst string // a component status, or statusNoData
+	Label string // "Mon 2 Jan 2006: Partial outage, 2 h weighted downtime"
+	Date  string // "Mon 2 Jan 2006"
+	Text  string // what Label says after the date
+	// Incidents touched the component that day, newest first: the first
+	// dayIncidents of them; More counts the others, which the history
+	// pages list from Next on.
+	Incidents []*incidentView
+	More      int
+	Next      *incidentView // the first of the others
 }
+
+// dayIncidents is how many incidents of a day the status page names; a
+// busier day links to the history instead, so that the page stays small.
+const dayIncidents = 2
 
 // span is one stretch of time during which an incident affected a
 // component. A zero to means open-ended.
 type span struct {
 	from, to time.Time
 	impact   string
+	inc      *incidentView
 }
 
 type month struct {
 	Key, Name string
 	Incidents []*incidentView
+}
+
+// historyPage is one page of the incident history: part of a year.
+type historyPage struct {
+	Year         string
+	Number, Of   int    // page Number of Of pages of the year
+	Path         string // from the site root
+	Months       []month
+	Count        int           // incidents on the page
+	Pages        []historyPage // the year's pages (Months unset), for the page list
+	First, Final string        // the months the page spans, "January 2026"
+}
+
+// yearLink is one year of the history, for the year list.
+type yearLink struct {
+	Year  string
+	Path  string // of the year's first page, from the site root
+	Count int
 }
 
 type incidentView struct {
@@ -171,6 +223,10 @@ type incidentView struct {
 	Latest      *schema.Update
 	Postmortem  *postmortemView
 	Internal    *internalView // nil in public builds
+	// History is the page of the incident history that lists it, and
+	// HistoryLink the link to its month there, from the site root.
+	History     *historyPage
+	HistoryLink string
 
 	// Display values computed once per build (see prepareView): executing
 	// a template function costs far more than reading a field, and these
@@ -181,12 +237,16 @@ type incidentView struct {
 	MetaHTML                template.HTML // the "incident-meta" fragment
 	ComponentsHTML          template.HTML // Components as "component-impact" rows
 	Timeline                []updateView  // Updates for display, newest first
+	// itemHead and itemTail are the row of incidentItems before and after
+	// the root of the page.
+	itemHead, itemTail string
 	// sortKey orders incidents, newest first.
 	sortKey time.Time
 }
 
 type updateView struct {
 	StatusText, Message string
+	Class               string // see updateClass
 	When                template.HTML
 }
 
@@ -294,12 +354,10 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 	})
 
 	m.Updated = latestInstant(m.Incidents, o.Now)
-	for _, v := range m.Incidents {
-		if t := v.Start; !t.IsZero() && (m.Since.IsZero() || t.Before(m.Since)) {
-			m.Since = t
-		}
-	}
+	m.DataStart = recordsStart(c, m.Incidents, loc)
+	m.Since = m.DataStart
 	deriveComponents(m, c, o.Now, loc)
+	deriveGroups(m)
 	deriveLists(m, o.Now, loc)
 	m.Overall = overallStatus(m.worstNow())
 	if internal {
@@ -382,7 +440,13 @@ func newIncidentView(repo *schema.Repo, in *schema.Incident, now time.Time, inte
 	if pm := in.Postmortem; pm != nil && (internal || pm.IsPublic()) {
 		pv := &postmortemView{Status: pm.Status, Visibility: pm.Visibility, Summary: pm.Summary}
 		for _, ai := range pm.ActionItems {
-			item := actionItem{Title: ai.Title}
+			// Public pages show an item's status, and its id where the
+			// public text already cites it ("AI-1"), so that readers can
+			// follow the references; nothing else of it.
+			item := actionItem{Title: ai.Title, Status: ai.Status}
+			if cites(pm.Body, ai.ID) || cites(pm.Summary, ai.ID) {
+				item.ID = ai.ID
+			}
 			if internal {
 				item = actionItem{ID: ai.ID, Title: ai.Title, Type: ai.Type, Priority: ai.Priority,
 					Owner: personLabel(repo, ai.Owner), Status: ai.Status, Link: ai.Link}
@@ -518,7 +582,7 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 		}
 		for _, ci := range v.src.Components {
 			if cv := byID[ci.ID]; cv != nil {
-				cv.spans = append(cv.spans, span{from: from, to: to, impact: ci.Impact})
+				cv.spans = append(cv.spans, span{from: from, to: to, impact: ci.Impact, inc: v})
 			}
 		}
 	}
@@ -530,7 +594,7 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 		starts[i] = time.Date(y, mo, d-historyDays+1+i, 0, 0, 0, 0, loc)
 	}
 	windowStart := starts[0]
-	total := now.Sub(windowStart)
+	total := now.Sub(later(windowStart, m.DataStart))
 
 	for _, cv := range m.Components {
 		var down float64
@@ -543,16 +607,16 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 			}
 			w, dd := summarise(byDay[i], a, b, now)
 			down += dd
-			label := starts[i].Format("Mon 2 Jan 2006") + ": "
-			if w == statusOperational {
-				label += "no incidents"
-			} else {
-				label += statusText(w)
-				if dd > 0 {
-					label += fmt.Sprintf(", %s weighted downtime", formatDuration(time.Duration(dd)))
-				}
+			cv.Days[i] = newDayCell(starts[i], w, dd, byDay[i], a, b, now, m.DataStart)
+		}
+		for i := historyDays - 1; i >= 0; i-- {
+			switch cv.Days[i].Worst {
+			case statusNoData:
+				cv.NoDataDays++
+			case statusOperational:
+			default:
+				cv.IncidentDays = append(cv.IncidentDays, &cv.Days[i])
 			}
-			cv.Days[i] = dayCell{Worst: w, Label: label}
 		}
 		cv.Availability = formatAvailability(down, total)
 		cv.Updated = windowStart
@@ -637,6 +701,48 @@ func spansByDay(spans []span, starts []time.Time, now time.Time) [][]span {
 		}
 	}
 	return days
+}
+
+// newDayCell describes the day [a, b) that starts at day: its worst
+// impact w and weighted downtime dd (from summarise), and the incidents
+// among spans that touched it. A day before dataStart without an
+// incident has no data.
+func newDayCell(day time.Time, w string, dd float64, spans []span, a, b, now, dataStart time.Time) dayCell {
+	c := dayCell{Worst: w, Date: day.Format("Mon 2 Jan 2006")}
+	for _, s := range spans {
+		to := s.to
+		if to.IsZero() || to.After(now) {
+			to = now
+		}
+		if s.from.Before(b) && to.After(a) && to.After(s.from) && (len(c.Incidents) == 0 || c.Incidents[len(c.Incidents)-1] != s.inc) {
+			c.Incidents = append(c.Incidents, s.inc)
+		}
+	}
+	if n := len(c.Incidents); n > dayIncidents {
+		c.More, c.Next = n-dayIncidents, c.Incidents[dayIncidents]
+		c.Incidents = c.Incidents[:dayIncidents]
+	}
+	switch {
+	case w == statusOperational && len(c.Incidents) == 0 && (dataStart.IsZero() || day.Before(dataStart)):
+		c.Worst, c.Text = statusNoData, "no data"
+	case w == statusOperational:
+		c.Text = "no incidents"
+	default:
+		c.Text = statusText(w)
+		if dd > 0 {
+			c.Text += fmt.Sprintf(", %s weighted downtime", formatDuration(time.Duration(dd)))
+		}
+	}
+	c.Label = c.Date + ": " + c.Text
+	return c
+}
+
+// later returns the later of two instants.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func overallStatus(worst string) overall {
@@ -747,23 +853,150 @@ func deriveLists(m *model, now time.Time, loc *time.Location) {
 	// Upcoming maintenance soonest first.
 	slices.Reverse(m.Upcoming)
 
+	deriveHistory(m, loc)
+}
+
+// deriveHistory splits the incidents (newest first) into the pages of the
+// history: one or more per year, at most historyPageSize incidents each,
+// grouped by month within a page.
+func deriveHistory(m *model, loc *time.Location) {
+	var byYear [][]*incidentView
+	var years []string
 	for _, v := range m.Incidents {
-		t := v.sortKey.In(loc)
-		key := t.Format("2006-01")
-		if n := len(m.Months); n == 0 || m.Months[n-1].Key != key {
-			m.Months = append(m.Months, month{Key: key, Name: t.Format("January 2006")})
+		y := v.sortKey.In(loc).Format("2006")
+		if n := len(years); n == 0 || years[n-1] != y {
+			years = append(years, y)
+			byYear = append(byYear, nil)
 		}
-		m.Months[len(m.Months)-1].Incidents = append(m.Months[len(m.Months)-1].Incidents, v)
+		byYear[len(byYear)-1] = append(byYear[len(byYear)-1], v)
+	}
+	for i, y := range years {
+		ins := byYear[i]
+		of := (len(ins) + historyPageSize - 1) / historyPageSize
+		first := len(m.History)
+		for k := range of {
+			p := &historyPage{Year: y, Number: k + 1, Of: of, Path: historyPath(y, k+1)}
+			for _, v := range ins[k*historyPageSize : min(len(ins), (k+1)*historyPageSize)] {
+				t := v.sortKey.In(loc)
+				key := t.Format("2006-01")
+				if n := len(p.Months); n == 0 || p.Months[n-1].Key != key {
+					p.Months = append(p.Months, month{Key: key, Name: t.Format("January 2006")})
+				}
+				p.Months[len(p.Months)-1].Incidents = append(p.Months[len(p.Months)-1].Incidents, v)
+				p.Count++
+				v.History, v.HistoryLink = p, p.Path+"#m-"+key
+			}
+			p.First, p.Final = p.Months[0].Name, p.Months[len(p.Months)-1].Name
+			m.History = append(m.History, p)
+		}
+		pages := make([]historyPage, 0, of)
+		for _, p := range m.History[first:] {
+			pages = append(pages, historyPage{Year: p.Year, Number: p.Number, Of: p.Of, Path: p.Path, Count: p.Count, First: p.First, Final: p.Final})
+		}
+		for _, p := range m.History[first:] {
+			p.Pages = pages
+		}
+		m.Years = append(m.Years, yearLink{Year: y, Path: historyPath(y, 1), Count: len(ins)})
 	}
 }
 
-// personLabel names a person on internal pages: "Alice Ng (@alice)".
+// historyPath is the path of page n of a year's history:
+// incidents/2026/index.html, incidents/2026/2/index.html.
+func historyPath(year string, n int) string {
+	if n == 1 {
+		return "incidents/" + year + "/index.html"
+	}
+	return fmt.Sprintf("incidents/%s/%d/index.html", year, n)
+}
+
+// recordsStart is the start of the first local day with records:
+// site.since, else the day the earliest visible incident began to affect
+// its components (or was declared); zero without either.
+func recordsStart(c *schema.Config, ins []*incidentView, loc *time.Location) time.Time {
+	if d := c.Site.Since; !d.IsZero() {
+		return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	}
+	var first time.Time
+	for _, v := range ins {
+		t := v.sortKey
+		if from, _, ok := affects(v.src); ok && from.Before(t) {
+			t = from
+		}
+		if !t.IsZero() && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	if first.IsZero() {
+		return first
+	}
+	y, mo, d := first.In(loc).Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, loc)
+}
+
+// deriveGroups sets each group's worst member status; a group with a
+// member that is not operational is shown open.
+func deriveGroups(m *model) {
+	for i := range m.Groups {
+		g := &m.Groups[i]
+		g.Worst = statusOperational
+		for _, cv := range g.Components {
+			if impactRank(cv.Status) > impactRank(g.Worst) {
+				g.Worst = cv.Status
+			}
+		}
+		g.Open = g.Worst != statusOperational
+	}
+	for _, cv := range m.Components {
+		m.HasNoData = m.HasNoData || cv.NoDataDays > 0
+	}
+}
+
+// cites reports whether text mentions id as a whole word ("AI-1" but not
+// inside "AI-10").
+func cites(text, id string) bool {
+	if id == "" {
+		return false
+	}
+	word := func(b byte) bool {
+		return b == '-' || b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], id)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(id)
+		if (j == 0 || !word(text[j-1])) && (end == len(text) || !word(text[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+// personLabel names a person on internal pages: "Alice Ng (@alice-ng)".
+// As everywhere in Baton, "@" marks a GitHub login, never a handle: a
+// person without a GitHub login is "Alice Ng (alice)", by handle.
 func personLabel(repo *schema.Repo, handle string) string {
 	p := repo.Person(handle)
-	if p == nil || p.Name == "" {
-		return "@" + handle
+	switch {
+	case p == nil || p.Name == "" && p.GitHub == "":
+		return handle
+	case p.Name == "":
+		return handle + " (@" + p.GitHub + ")"
+	case p.GitHub == "":
+		return p.Name + " (" + handle + ")"
 	}
-	return p.Name + " (@" + handle + ")"
+	return p.Name + " (@" + p.GitHub + ")"
+}
+
+// personName is a person's name alone (the handle when the person has
+// none), for places that list many people, such as the on-call agenda.
+func personName(repo *schema.Repo, handle string) string {
+	if p := repo.Person(handle); p != nil && p.Name != "" {
+		return p.Name
+	}
+	return handle
 }
 
 // slug turns a name into lower-case letters, digits and hyphens.

@@ -3,7 +3,12 @@ package generator
 import (
 	"bytes"
 	"cmp"
+	"fmt"
+	"html"
+	"html/template"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +46,33 @@ type rotationView struct {
 	// Calendar is the path of the rotation's iCalendar file, from the site
 	// root.
 	Calendar string
+
+	// Display values: instants as <time> elements in the rotation's zone
+	// (Zone), the 14 days ahead as an agenda of shifts by local day, and
+	// the same as a strip of colours (decorative: the agenda says it).
+	ShiftStartHTML, ShiftEndHTML template.HTML
+	Agenda                       []agendaDay
+	Strip                        template.HTML
+	Axis                         []string // two-letter weekdays under the strip
+}
+
+// agendaDay is one local day of the rotation's next 14 days: the shifts
+// that start on it (the first day also holds the current one).
+type agendaDay struct {
+	Date   string // "Fri 27 Nov"
+	Short  string // "Fr"
+	Shifts []agendaShift
+}
+
+// agendaShift is one stretch of the final schedule.
+type agendaShift struct {
+	Hours         string // "14:00 – 22:00", "Now – Mon 30 Nov, 09:00"
+	IMOC, Shadows []personView
+	// Class gives the stretch its colour: "p0" … "p5" by the first IMOC's
+	// order of appearance.
+	Class string
+	// Overrides says which overrides put the IMOC there.
+	Overrides []string
 }
 
 type personView struct {
@@ -51,11 +83,13 @@ type personView struct {
 type overrideView struct {
 	Kind, User, Replaces, Reason string
 	From, Until                  time.Time
+	FromHTML, UntilHTML          template.HTML // in the rotation's zone
 }
 
 type shiftView struct {
-	From, Until   time.Time
-	IMOC, Shadows []personView
+	From, Until         time.Time
+	FromHTML, UntilHTML template.HTML // in the rotation's zone
+	IMOC, Shadows       []personView
 	// Cut is set on the last shift of the list when it continues beyond
 	// the 14 days shown (Until is then the end of the list, not a handoff).
 	Cut bool
@@ -84,29 +118,161 @@ func deriveOnCall(repo *schema.Repo, now time.Time) []*rotationView {
 			Layer: st.Layer, ShiftStart: st.ShiftStart, ShiftEnd: st.ShiftEnd,
 			Calendar: "oncall/" + r.ID + ".ics",
 		}
-		if r.Location != nil {
-			rv.Zone = r.Location.String()
+		loc := r.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		rv.Zone = loc.String()
+		tag := func(t time.Time) template.HTML { return zoneTimeTag(t, loc) }
+		if !st.ShiftStart.IsZero() {
+			rv.ShiftStartHTML, rv.ShiftEndHTML = tag(st.ShiftStart), tag(st.ShiftEnd)
 		}
 		for _, o := range st.Overrides {
 			rv.Overrides = append(rv.Overrides, overrideView{
 				Kind: o.Kind, User: personLabel(repo, o.User), Reason: o.Reason, From: o.From, Until: o.Until,
+				FromHTML: tag(o.From), UntilHTML: tag(o.Until),
 			})
 			if o.Replaces != "" {
 				rv.Overrides[len(rv.Overrides)-1].Replaces = personLabel(repo, o.Replaces)
 			}
 		}
 		if at, imoc, ok := oncall.NextChange(r, now); ok {
-			rv.Next = &shiftView{From: at, IMOC: people(imoc)}
+			rv.Next = &shiftView{From: at, FromHTML: tag(at), IMOC: people(imoc)}
 		}
 		end := now.Add(handoffHorizon)
-		for _, iv := range oncall.Schedule(r, now, end) {
+		ivs := oncall.Schedule(r, now, end)
+		for _, iv := range ivs {
 			rv.Shifts = append(rv.Shifts, shiftView{From: iv.Start, Until: iv.End, IMOC: people(iv.IMOC), Shadows: people(iv.Shadows),
-				Cut: iv.End.Equal(end)})
+				FromHTML: shortTimeTag(iv.Start, loc), UntilHTML: shortTimeTag(iv.End, loc), Cut: iv.End.Equal(end)})
 		}
+		rv.Agenda, rv.Strip, rv.Axis = agenda(repo, r, ivs, now, loc)
 		out = append(out, rv)
 	}
 	slices.SortFunc(out, func(a, b *rotationView) int { return cmp.Compare(a.ID, b.ID) })
 	return out
+}
+
+// agenda lays out the schedule ivs (from now, 14 days) by local day in
+// loc, each day with the stretches that overlap it, and draws the same as
+// a strip. Each stretch gets a colour class by the order in which its
+// first IMOC appears. It returns the days, the strip and the weekdays
+// under the strip.
+func agenda(repo *schema.Repo, r *schema.Rotation, ivs []oncall.Interval, now time.Time, loc *time.Location) ([]agendaDay, template.HTML, []string) {
+	names := func(hs []string) []personView {
+		out := make([]personView, len(hs))
+		for i, h := range hs {
+			out[i] = personView{Label: personName(repo, h)}
+		}
+		return out
+	}
+	const n = int(handoffHorizon / (24 * time.Hour))
+	y, mo, d := now.In(loc).Date()
+	starts := make([]time.Time, n+1)
+	days := make([]agendaDay, n)
+	axis := make([]string, n)
+	for i := range starts {
+		starts[i] = time.Date(y, mo, d+i, 0, 0, 0, 0, loc)
+		if i < n {
+			days[i] = agendaDay{Date: starts[i].Format("Mon 2 Jan"), Short: starts[i].Format("Mon")[:2]}
+			axis[i] = days[i].Short
+		}
+	}
+	days[0].Date += " (today)"
+	colour := map[string]int{}
+	classOf := func(imoc []string) string {
+		if len(imoc) == 0 {
+			return "nb"
+		}
+		c, ok := colour[imoc[0]]
+		if !ok {
+			c = len(colour)
+			colour[imoc[0]] = c
+		}
+		return fmt.Sprintf("p%d", c%6)
+	}
+	overrides := func(iv oncall.Interval) []string {
+		var out []string
+		if len(iv.IMOC) == 0 {
+			return nil
+		}
+		for _, o := range oncall.At(r, iv.Start).Overrides {
+			if o.Kind == schema.OverrideRemove || !slices.Contains(iv.IMOC, o.User) {
+				continue
+			}
+			text := o.Kind + " " + personName(repo, o.User)
+			if o.Replaces != "" {
+				text += " for " + personName(repo, o.Replaces)
+			}
+			if o.Reason != "" {
+				text += " (" + o.Reason + ")"
+			}
+			out = append(out, text)
+		}
+		return out
+	}
+
+	var strip strings.Builder
+	total := starts[n].Sub(starts[0]).Hours()
+	x := func(t time.Time) string { return num1(t.Sub(starts[0]).Hours()) }
+	fmt.Fprintf(&strip, `<svg class="strip" viewBox="0 0 %s 12" preserveAspectRatio="none" width="100%%" height="24" focusable="false">`, num1(total))
+	fmt.Fprintf(&strip, `<rect class="bg" width="%s" height="12"/>`, num1(total))
+	for _, iv := range ivs {
+		class := classOf(iv.IMOC)
+		from, until := iv.Start, earlier(iv.End, starts[n])
+		if !until.After(from) {
+			continue
+		}
+		fmt.Fprintf(&strip, `<rect class="%s" x="%s" width="%s" height="12"/>`, class, x(from), num1(until.Sub(from).Hours()))
+		ov := overrides(iv)
+		for i := range days {
+			a, b := later(starts[i], from), earlier(starts[i+1], until)
+			if !b.After(a) {
+				continue
+			}
+			s := agendaShift{IMOC: names(iv.IMOC), Shadows: names(iv.Shadows), Class: class, Overrides: ov}
+			if class == "nb" {
+				s.Class = ""
+			}
+			switch {
+			case a.Equal(starts[i]) && b.Equal(starts[i+1]):
+				s.Hours = "All day"
+			default:
+				fromText, untilText := a.In(loc).Format("15:04"), b.In(loc).Format("15:04")
+				if a.Equal(now) {
+					fromText = "Now"
+				}
+				if b.Equal(starts[i+1]) {
+					untilText = "24:00"
+				}
+				s.Hours = fromText + " – " + untilText
+			}
+			days[i].Shifts = append(days[i].Shifts, s)
+		}
+	}
+	for _, t := range starts[1:n] {
+		fmt.Fprintf(&strip, `<rect class="tick" x="%s" width="0.4" height="12"/>`, x(t))
+	}
+	fmt.Fprintf(&strip, `<rect class="nowline" x="%s" width="0.8" height="12"/>`, x(now))
+	strip.WriteString(`</svg>`)
+	return days, template.HTML(strip.String()), axis // numbers and fixed class names only
+}
+
+// earlier returns the earlier of two instants.
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// num1 formats a coordinate with at most one decimal.
+func num1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+
+// shortTimeTag is an instant in loc without the year and the zone (which
+// the page names once): "Fri 27 Nov, 14:00".
+func shortTimeTag(t time.Time, loc *time.Location) template.HTML {
+	return template.HTML(`<time datetime="` + html.EscapeString(t.UTC().Format(time.RFC3339)) + `">` +
+		html.EscapeString(t.In(loc).Format("Mon 2 Jan, 15:04")) + `</time>`)
 }
 
 // renderCalendar writes the iCalendar file of one rotation: its final

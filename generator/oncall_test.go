@@ -19,28 +19,59 @@ func TestOnCallPages(t *testing.T) {
 	}
 	page := string(site.Files["oncall/index.html"])
 	for _, want := range []string{
-		`<dt>IMOC now</dt>
-<dd>Dave Ito (@dave) <span class="meta">(America/New_York)</span></dd>`,
-		`<dt>Shadows</dt>
-<dd>Erin Park (@erin)</dd>`,
-		// The layer's shift, in the site's zone with the zone named.
-		`<dd>weekly: <time datetime="2026-11-30T08:00:00Z" data-local>Mon 30 Nov 2026, 09:00 CET</time> to <time datetime="2026-12-07T08:00:00Z" data-local>Mon 7 Dec 2026, 09:00 CET</time></dd>`,
-		`<dd>replace Dave Ito (@dave) for Bob Stone (@bob), <time datetime="2026-12-01T23:00:00Z" data-local>Wed 2 Dec 2026, 00:00 CET</time> to <time datetime="2026-12-02T23:00:00Z" data-local>Thu 3 Dec 2026, 00:00 CET</time> (conference)</dd>`,
-		`<dd><time datetime="2026-12-02T23:00:00Z" data-local>Thu 3 Dec 2026, 00:00 CET</time> to Bob Stone (@bob)</dd>`,
+		`<div><dt>IMOC now</dt>
+<dd>Dave Ito (@daveito) <span class="meta">(America/New_York)</span></dd></div>`,
+		`<div><dt>Shadows</dt>
+<dd>Erin Park (@erinp)</dd></div>`,
+		// The layer's shift, in the rotation's zone with the zone named.
+		`<li>Current shift (weekly): <time datetime="2026-11-30T08:00:00Z">Mon 30 Nov 2026, 09:00 CET</time> to <time datetime="2026-12-07T08:00:00Z">Mon 7 Dec 2026, 09:00 CET</time></li>`,
+		`<li>Override: replace Dave Ito (@daveito) for Bob Stone (@bobs), <time datetime="2026-12-01T23:00:00Z">Wed 2 Dec 2026, 00:00 CET</time> to <time datetime="2026-12-02T23:00:00Z">Thu 3 Dec 2026, 00:00 CET</time> (conference)</li>`,
+		`<dd><time datetime="2026-12-02T23:00:00Z">Thu 3 Dec 2026, 00:00 CET</time> <span class="meta">to</span> Bob Stone (@bobs)</dd>`,
 		`<a href="../oncall/imoc-platform.ics">`,
+		// The agenda: today from now, with the override that put Dave
+		// there; tomorrow Bob all day.
+		`<li><p class="day">Wed 2 Dec (today)</p>
+<ol>
+<li class="shift"><span class="hours">Now – 24:00</span><span class="who p0">Dave Ito <span class="meta">Shadow: Erin Park</span> <span class="meta">Override: replace Dave Ito for Bob Stone (conference)</span></span></li>`,
+		`<li><p class="day">Thu 3 Dec</p>
+<ol>
+<li class="shift"><span class="hours">All day</span><span class="who p1">Bob Stone <span class="meta">Shadow: Erin Park</span></span></li>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("oncall/index.html lacks\n%s", want)
 		}
 	}
-	if !strings.Contains(page, "<td>Alice Ng (@alice) <span class=\"meta\">(Europe/Berlin)</span></td><td>Erin Park (@erin)</td></tr>") {
+	if !strings.Contains(page, "<td>Alice Ng (@alice-ng) <span class=\"meta\">(Europe/Berlin)</span></td><td>Erin Park (@erinp)</td></tr>") {
 		t.Errorf("oncall/index.html does not list Alice's next shift within 14 days")
+	}
+	// The agenda lists every day of the 14, and the shift table is there
+	// for those who prefer a table.
+	if n := strings.Count(page, `<p class="day">`); n != 14 {
+		t.Errorf("the agenda shows %d days, want 14", n)
+	}
+	if !strings.Contains(page, `<caption id="tc-imoc-platform">Shifts of Platform IMOC over the next 14 days, in Europe/Berlin</caption>`) {
+		t.Error("oncall/index.html has no table of the shifts")
+	}
+
+	// Shifts are shown in the rotation's zone, not the site's.
+	utc := *repo
+	cfg := *repo.Config
+	cfg.Location = time.UTC
+	utc.Config = &cfg
+	site2, err := Build(t.Context(), &utc, Options{Now: at, Audience: Internal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page2 := string(site2.Files["oncall/index.html"])
+	if !strings.Contains(page2, `<time datetime="2026-12-02T23:00:00Z">Thu 3 Dec 2026, 00:00 CET</time> <span class="meta">to</span> Bob Stone (@bobs)`) ||
+		!strings.Contains(page2, "as of <time datetime=\"2026-12-02T12:00:00Z\" data-local>Wed 2 Dec 2026, 12:00 UTC</time>") {
+		t.Error("with the site in UTC, the on-call page does not show the Berlin rotation's handoffs in Berlin time")
 	}
 
 	// The calendar: the override's stretch is an event of its own, and
 	// UIDs do not depend on when the site is built.
 	ics := string(site.Files["oncall/imoc-platform.ics"])
-	if !strings.Contains(ics, "UID:imoc-platform-20261201T230000Z@baton\r\n") || !strings.Contains(ics, "SUMMARY:Platform IMOC: Dave Ito (@dave) (shadow: Erin Park (@erin))\r\n") {
+	if !strings.Contains(ics, "UID:imoc-platform-20261201T230000Z@baton\r\n") || !strings.Contains(ics, "SUMMARY:Platform IMOC: Dave Ito (@daveito) (shadow: Erin Park (@erinp))\r\n") {
 		t.Errorf("calendar lacks the override's event:\n%s", ics)
 	}
 	if !strings.Contains(ics, "DTSTAMP:20261202T120000Z\r\n") {

@@ -6,6 +6,9 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +44,16 @@ type templateSet struct {
 }
 
 type fragmentKey struct{ name, a, b string }
+
+// componentData is what the "component" template receives: a component
+// of the status page, its heading level and the number of days of
+// history.
+type componentData struct {
+	Root  string
+	C     *componentView
+	Level int
+	Days  int
+}
 
 // fact is the data of the "fact" template.
 type fact struct{ Name, Value string }
@@ -78,11 +91,21 @@ func (s *frameSlots) Content() string {
 // layout.html. Times are shown in loc.
 func parseTemplates(loc *time.Location) (*templateSet, error) {
 	ts := &templateSet{byName: map[string]*template.Template{}, frames: map[frameKey]*frameParts{}}
+	css, err := fs.ReadFile(templates.FS, "assets/style.css")
+	if err != nil {
+		return nil, fmt.Errorf("parsing templates: %w", err)
+	}
 	funcs := template.FuncMap{
 		"statusText": statusText,
-		"statusIcon": statusIcon,
+		"aiStatus":   actionItemStatus,
+		"favicon":    favicon,
+		// The site's own stylesheet, for 404.html (see layout.html).
+		"stylesheet": func() template.CSS { return template.CSS(css) },
+		"comp": func(p *page, c *componentView, level int) componentData {
+			return componentData{p.Root, c, level, p.M.Days}
+		},
 		"impactText": impactText,
-		"item":       func(p *page, v *incidentView) itemData { return itemData{p.Root, v} },
+		"items":      incidentItems,
 		"timeTag":    func(t time.Time) template.HTML { return timeTag(t, loc) },
 		"duration":   metrics.FormatDuration,
 		"hours":      metrics.FormatHours,
@@ -203,6 +226,22 @@ func timeTag(t time.Time, loc *time.Location) template.HTML {
 		html.EscapeString(formatTime(t, loc)) + `</time>`)
 }
 
+// incidentItems is the markup of incidents as the rows of a list (the
+// history, the recent incidents) on a page whose root is root. Rows are
+// put together from pieces prepareView computed, since a history page
+// shows hundreds of them and executing a template for each was most of
+// the cost of the history.
+func incidentItems(root string, vs []*incidentView) template.HTML {
+	var b strings.Builder
+	r := html.EscapeString(root)
+	for _, v := range vs {
+		b.WriteString(v.itemHead)
+		b.WriteString(r)
+		b.WriteString(v.itemTail)
+	}
+	return template.HTML(b.String()) // escaped pieces (see prepareView)
+}
+
 // prepareView computes the display values of an incident view: the
 // impact in words, the status badge, and the instants as <time> elements.
 func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
@@ -218,7 +257,7 @@ func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
 	}
 	v.Timeline = make([]updateView, len(v.Updates))
 	for j, u := range v.Updates {
-		v.Timeline[j] = updateView{StatusText: statusText(u.Status), Message: u.Message, When: timeTag(u.At, loc)}
+		v.Timeline[j] = updateView{StatusText: statusText(u.Status), Class: updateClass(u.Status), Message: u.Message, When: timeTag(u.At, loc)}
 	}
 	var err error
 	v.StatusHTML, err = ts.fragment(fragmentKey{"istatus", v.StatusClass, v.Status},
@@ -232,12 +271,32 @@ func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
 	}
 	if v.MetaHTML, err = ts.fragment(fragmentKey{"incident-meta", meta, string(v.StatusHTML)},
 		struct {
-			Text   string
-			Status template.HTML
-		}{meta, v.StatusHTML}); err != nil {
+			Text, Icon string
+			Status     template.HTML
+		}{meta, impactIcon(v.Impact), v.StatusHTML}); err != nil {
 		return err
 	}
+	// The row of incidentItems: a link to the incident, its impact, status,
+	// start (a maintenance's window) and duration ("so far" while open).
 	var b strings.Builder
+	b.WriteString(`<span class="meta"><span class="impact">` + html.EscapeString(v.ImpactText) + `</span><span>` + string(v.StatusHTML) + `</span>`)
+	switch {
+	case v.Maintenance && v.Window != nil:
+		b.WriteString(`<span>` + string(timeTag(v.Window.From, loc)) + `</span>`)
+	case !v.Maintenance && v.StartHTML != "":
+		b.WriteString(`<span>` + string(v.StartHTML) + `</span>`)
+	}
+	if v.Duration != "" {
+		b.WriteString(`<span>` + html.EscapeString(v.Duration))
+		if v.Ongoing {
+			b.WriteString(" so far")
+		}
+		b.WriteString(`</span>`)
+	}
+	b.WriteString("</span>\n</li>\n")
+	v.itemHead = "\n" + `<li class="incident-item impact-` + html.EscapeString(v.Impact) + `">` + "\n" + `<a href="`
+	v.itemTail = html.EscapeString((&url.URL{Path: v.Link}).EscapedPath()) + `">` + template.HTMLEscapeString(v.Title) + "</a>\n" + b.String()
+	b.Reset()
 	for _, ci := range v.Components {
 		h, err := ts.fragment(fragmentKey{"component-impact", ci.Name, ci.Impact}, ci)
 		if err != nil {
@@ -287,4 +346,31 @@ func (ts *templateSet) writeFact(b *strings.Builder, f fact) error {
 	h, err := ts.fragment(fragmentKey{"fact", f.Name, f.Value}, f)
 	b.WriteString(string(h))
 	return err
+}
+
+// headingTag matches the opening and closing tags of headings.
+var headingTag = regexp.MustCompile(`<(/?)h([1-6])\b`)
+
+// demoteHeadings shifts the headings of rendered Markdown down so that the
+// highest of them is at level top (none goes below h6): a narrative under
+// the page's own h2 "Narrative" starts at h3, whatever level its author
+// began with. The Markdown renderer escapes every "<" of text, so the only
+// "<hN" and "</hN" in its output are its headings' tags.
+func demoteHeadings(h template.HTML, top int) template.HTML {
+	s := string(h)
+	if !strings.Contains(s, "<h") {
+		return h
+	}
+	highest := 7
+	for _, m := range headingTag.FindAllStringSubmatch(s, -1) {
+		highest = min(highest, int(m[2][0]-'0'))
+	}
+	if highest >= top {
+		return h
+	}
+	shift := top - highest
+	return template.HTML(headingTag.ReplaceAllStringFunc(s, func(tag string) string {
+		m := headingTag.FindStringSubmatch(tag)
+		return "<" + m[1] + "h" + strconv.Itoa(min(6, int(m[2][0]-'0')+shift))
+	}))
 }

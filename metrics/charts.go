@@ -18,8 +18,14 @@ type Chart struct {
 	// what it shows and its main facts in a sentence or two (also the
 	// SVG's <desc>).
 	Title, Description string
-	// SVG is the <svg> element: hand-written, escaped, deterministic.
+	// SVG is the <svg> element: hand-written, escaped, deterministic. It
+	// has a viewBox and no size, so it scales to its column; its colours
+	// come from the page's stylesheet (see paletteSize). Its class is
+	// "chart wide".
 	SVG template.HTML
+	// Narrow is the same chart laid out for a phone's width (class "chart
+	// narrow"; its ids end in "-n"): a page shows one of the two.
+	Narrow template.HTML
 	// Table holds the same data as rows of text, to show with the chart
 	// (for example in a <details> element) as its text alternative.
 	Table Table
@@ -32,11 +38,8 @@ type Table struct {
 	Rows    [][]string
 }
 
-// Chart sizes, in SVG user units (pixels at 100%).
-const (
-	chartWidth = 640
-	legendY    = 20
-)
+// legendY is the baseline of the first line of a chart's legend.
+const legendY = 20
 
 // Charts draws the report's charts, in this order: incidents per month
 // stacked by severity, time to resolve by severity, the action item
@@ -87,7 +90,7 @@ func incidentsChart(r *Report) Chart {
 	if busiestN > 0 {
 		c.desc += fmt.Sprintf(" The busiest month was %s with %d.", busiest, busiestN)
 	}
-	return Chart{ID: id, Title: c.title, Description: c.desc, SVG: c.svg(), Table: t}
+	return Chart{ID: id, Title: c.title, Description: c.desc, SVG: c.svg(wideLayout), Narrow: c.svg(narrowLayout), Table: t}
 }
 
 func monthName(ms []MonthGroup, i int) string {
@@ -139,7 +142,7 @@ func resolveChart(r *Report) Chart {
 			described++
 		}
 	}
-	return Chart{ID: id, Title: c.title, Description: c.desc, SVG: c.svg(), Table: t}
+	return Chart{ID: id, Title: c.title, Description: c.desc, SVG: c.svg(wideLayout), Narrow: c.svg(narrowLayout), Table: t}
 }
 
 func burndownChart(r *Report) Chart {
@@ -175,7 +178,7 @@ func burndownChart(r *Report) Chart {
 		c.desc += fmt.Sprintf(" Today %s open, %d of them overdue and %d without a due date; %s still open on %s.",
 			isAre(first.Open()), first.Overdue, first.NoDueDate, countNoun(last.Open(), "item"), last.Date)
 	}
-	return Chart{ID: id, Title: c.title, Description: c.desc, SVG: c.svg(), Table: t}
+	return Chart{ID: id, Title: c.title, Description: c.desc, SVG: c.svg(wideLayout), Narrow: c.svg(narrowLayout), Table: t}
 }
 
 func isAre(n int) string {
@@ -210,7 +213,7 @@ func loadChart(r *Report) Chart {
 	if most.Person != "" {
 		c.desc += fmt.Sprintf(" The most hours: %s, %s.", most.Person, FormatHours(most.OnCall))
 	}
-	return Chart{ID: id, Title: c.title, Description: c.desc, SVG: c.svg(), Table: t}
+	return Chart{ID: id, Title: c.title, Description: c.desc, SVG: c.svg(wideLayout), Narrow: c.svg(narrowLayout), Table: t}
 }
 
 func personLabel(handle, name string) string {
@@ -233,20 +236,25 @@ type stacked struct {
 	values [][]int
 }
 
-func (c stacked) svg() template.HTML {
+func (c stacked) svg(l layout) template.HTML {
+	left, right := 56.0, 16.0
+	if l == narrowLayout {
+		left, right = 44, 8
+	}
 	const (
-		height                 = 340.0
-		left, right            = 56.0, 16.0
-		plotTop, plotBottom    = 48.0, 270.0
-		plotW, plotH           = chartWidth - left - right, plotBottom - plotTop
-		tickLine1, tickLine2   = plotBottom + 16, plotBottom + 30
-		xLabelY                = height - 12
+		plotH                  = 222.0
 		maxBarWidth, barFactor = 40.0, 0.7
 	)
-	w := &svgWriter{id: c.id}
-	w.open(chartWidth, height, c.title, c.desc)
+	w := newSVG(c.id, l)
+	plotTop := legendY + float64(w.legendLines(left, right, c.names)-1)*legendLine + 28
+	plotBottom := plotTop + plotH
+	height := plotBottom + 70
+	tickLine1, tickLine2 := plotBottom+16, plotBottom+30
+	xLabelY := height - 12
+	plotW := l.width - left - right
+	w.open(height, c.title, c.desc)
 	w.defs(c.styles)
-	w.legend(left, legendY, c.names, c.styles)
+	w.legend(left, legendY, right, c.names, c.styles)
 
 	maxTotal := 0
 	for _, vs := range c.values {
@@ -257,12 +265,12 @@ func (c stacked) svg() template.HTML {
 	w.printf(`<g class="grid">` + "\n")
 	for v := 0.0; v <= top+1e-9; v += step {
 		if v > 0 {
-			w.line(left, y(v), chartWidth-right, y(v), grid)
+			w.line(left, y(v), l.width-right, y(v), "")
 		}
 		w.text(left-6, y(v)+4, "end", tickLabel(v), "")
 	}
 	w.printf("</g>\n")
-	w.text(-(plotTop + plotH/2), 16, "middle", c.yLabel, `transform="rotate(-90)"`)
+	w.text(-(plotTop + plotH/2), 14, "middle", c.yLabel, `transform="rotate(-90)"`)
 	w.text(left+plotW/2, xLabelY, "middle", c.xLabel, "")
 
 	n := max(1, len(c.values))
@@ -277,8 +285,11 @@ func (c stacked) svg() template.HTML {
 				continue
 			}
 			y0, y1 := y(float64(cum+v)), y(float64(cum))
-			w.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#fff" stroke-width="1"><title>%s, %s: %d</title></rect>`+"\n",
-				num(x), num(y0), num(barW), num(y1-y0), c.styles[s].fill(c.id), esc(c.tips[i]), esc(c.names[s]), v)
+			w.printf(`<rect x="%s" y="%s" width="%s" height="%s" %s><title>%s, %s: %d</title></rect>`+"\n",
+				num(x), num(y0), num(barW), num(y1-y0), c.styles[s].fill(w.id), esc(c.tips[i]), esc(c.names[s]), v)
+			if cum > 0 {
+				w.line(x, y1, x+barW, y1, "sep")
+			}
 			cum += v
 		}
 		if cum > 0 {
@@ -287,13 +298,16 @@ func (c stacked) svg() template.HTML {
 		if c.cats[i][0] != "" {
 			w.text(x+barW/2, tickLine1, "middle", c.cats[i][0], "")
 		}
-		if c.cats[i][1] != "" {
+		// On a phone, a year under the first bar would run into the year
+		// under a January next to it.
+		crowded := l == narrowLayout && i == 0 && len(c.cats) > 1 && c.cats[1][1] != ""
+		if c.cats[i][1] != "" && !crowded {
 			w.text(x+barW/2, tickLine2, "middle", c.cats[i][1], "")
 		}
 	}
 	w.printf("</g>\n")
-	w.line(left, plotBottom, chartWidth-right, plotBottom, ink)
-	w.line(left, plotTop-4, left, plotBottom, ink)
+	w.line(left, plotBottom, l.width-right, plotBottom, "axis")
+	w.line(left, plotTop-4, left, plotBottom, "axis")
 	w.close()
 	return template.HTML(w.b.String())
 }
@@ -319,27 +333,30 @@ type hbars struct {
 	notes  []string
 }
 
-func (c hbars) svg() template.HTML {
+func (c hbars) svg(l layout) template.HTML {
+	left, right := 110.0, 150.0
+	if l == narrowLayout {
+		left, right = 64, 136
+	}
 	const (
-		left, right   = 110.0, 150.0
-		plotTop       = 40.0
 		barH, barGap  = 14.0, 2.0
 		rowPad        = 14.0
-		plotW         = chartWidth - left - right
 		labelPad      = 6.0
 		textBaseline  = 4.0 // from a bar's middle to its text baseline
 		axisLabelGap  = 40.0
 		bottomPadding = 52.0
 	)
+	w := newSVG(c.id, l)
+	plotW := l.width - left - right
+	plotTop := legendY + float64(w.legendLines(left, 8, c.names)-1)*legendLine + 20
 	ns := len(c.names)
 	rowH := float64(ns)*barH + float64(ns-1)*barGap + rowPad
 	plotBottom := plotTop + rowH*float64(max(1, len(c.rows)))
 	height := plotBottom + bottomPadding
 
-	w := &svgWriter{id: c.id}
-	w.open(chartWidth, height, c.title, c.desc)
+	w.open(height, c.title, c.desc)
 	w.defs(c.styles)
-	w.legend(left, legendY, c.names, c.styles)
+	w.legend(left, legendY, 8, c.names, c.styles)
 
 	maxV := 0.0
 	for _, vs := range c.values {
@@ -352,7 +369,7 @@ func (c hbars) svg() template.HTML {
 	w.printf(`<g class="grid">` + "\n")
 	for v := 0.0; v <= top+step/1e6; v += step {
 		if v > 0 {
-			w.line(x(v), plotTop, x(v), plotBottom, grid)
+			w.line(x(v), plotTop, x(v), plotBottom, "")
 		}
 		w.text(x(v), plotBottom+16, "middle", tickLabel(math.Round(v*1e6)/1e6), "")
 	}
@@ -371,14 +388,14 @@ func (c hbars) svg() template.HTML {
 		for s, v := range c.values[i] {
 			by := y0 + float64(s)*(barH+barGap)
 			bw := math.Max(0, x(v)-left)
-			w.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s, %s: %s</title></rect>`+"\n",
-				num(left), num(by), num(bw), num(barH), c.styles[s].fill(c.id), esc(row), esc(c.names[s]), esc(c.labels[i][s]))
+			w.printf(`<rect x="%s" y="%s" width="%s" height="%s" %s><title>%s, %s: %s</title></rect>`+"\n",
+				num(left), num(by), num(bw), num(barH), c.styles[s].fill(w.id), esc(row), esc(c.names[s]), esc(c.labels[i][s]))
 			w.text(left+bw+labelPad, by+barH/2+textBaseline, "start", c.labels[i][s], "")
 		}
 	}
 	w.printf("</g>\n")
-	w.line(left, plotTop, left, plotBottom, ink)
-	w.line(left, plotBottom, left+plotW, plotBottom, ink)
+	w.line(left, plotTop, left, plotBottom, "axis")
+	w.line(left, plotBottom, left+plotW, plotBottom, "axis")
 	w.close()
 	return template.HTML(w.b.String())
 }

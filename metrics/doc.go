@@ -114,7 +114,10 @@
 // per month stacked by severity, time to resolve by severity, the action
 // item burn-down and the IMOC load. Each has a <title> and a <desc> that
 // name it (role="img", aria-labelledby), axis labels, a legend, and a data
-// table ([Chart.Table]) to show as its text alternative. Series differ by
-// fill pattern as well as colour, and every colour has a contrast of at
-// least 4.5:1 against white, so colour is never the only signal.
+// table ([Chart.Table]) to show as its text alternative. Each is drawn
+// twice, for a desktop column ([Chart.SVG]) and for a phone ([Chart.Narrow]),
+// with a viewBox and no fixed size, so that it scales to its column with
+// text at a readable size. Colours are classes that the page's stylesheet
+// fills (light or dark with the page); series differ by fill pattern as
+// well as colour, so colour is never the only signal.
 package metrics

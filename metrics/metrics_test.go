@@ -388,7 +388,8 @@ func TestEmptyRepo(t *testing.T) {
 		t.Errorf("unexpected figures: %+v", r)
 	}
 	for _, c := range Charts(r) {
-		checkSVG(t, c)
+		checkSVG(t, c, c.SVG)
+		checkSVG(t, c, c.Narrow)
 	}
 }
 

@@ -29,6 +29,10 @@ type Site struct {
 	InternalBaseURL string `yaml:"internal_base_url"`
 	Description     string `yaml:"description"`
 	TimeZone        string `yaml:"time_zone"`
+	// Since is the first day the organisation kept records: the status
+	// page's daily history shows "no data" before it. Zero when unset
+	// (the history then starts at the earliest incident).
+	Since Date `yaml:"since"`
 }
 
 // GitHub names the repository that holds the incidents.

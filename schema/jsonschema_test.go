@@ -666,6 +666,8 @@ func TestJSONSchemasRejectBrokenFiles(t *testing.T) {
 		{"config required postmortem without due_days", ConfigFile, "{required: true, due_days: 5}", "{required: true}", ""},
 		{"config bad component id", ConfigFile, "id: checkout-api", "id: Checkout_API", ""},
 		{"config tier as text", ConfigFile, "tier: 2}", "tier: two}", ""},
+		{"config bad since date", ConfigFile, "  title: Acme Status\n", "  title: Acme Status\n  since: 2026-13-01\n", ""},
+		{"config since as an instant", ConfigFile, "  title: Acme Status\n", "  title: Acme Status\n  since: 2026-01-01T00:00:00Z\n", ""},
 		{"people bad handle", PeopleFile, "handle: carol", "handle: Carol", ""},
 		{"people wrong imoc enum", PeopleFile, "imoc: trainee", "imoc: shadow", ""},
 		{"people unknown key", PeopleFile, "github: carol-d", "gitlab: carol-d", ""},
