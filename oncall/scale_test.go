@@ -95,8 +95,8 @@ func scaleRotation(shape string, n int) string {
 // allowed, hourly handoffs, the longest participants lists, as many windows
 // as allowed (one minute each, on every day, so that layers keep falling
 // through to the ones below), roster changes, an excluded day every other
-// day, and as many overrides and shadows as allowed, all in effect at
-// once. With constant, everyone is alice (the final IMOC never changes, so
+// day, and as many overrides and shadows as allowed, nested so that
+// thousands are in effect at once and each of their edges changes which. With constant, everyone is alice (the final IMOC never changes, so
 // NextChange looks five years ahead); otherwise the holders alternate
 // (the schedule changes as often as it can).
 func limitsRotation(constant bool) string {
@@ -143,19 +143,26 @@ func limitsRotation(constant bool) string {
 			b.WriteString("]\n")
 		}
 	}
+	// Overrides and shadows nest: the i-th starts i hours after now and
+	// ends i hours before a year is out, so that each of their edges
+	// starts a stretch with a different set of them in effect.
+	nested := func(i int) (string, string) {
+		from := scaleNow.Add(time.Duration(i+1) * time.Hour)
+		return from.Format(time.RFC3339), scaleNow.AddDate(1, 0, 0).Add(-time.Duration(i+1) * time.Hour).Format(time.RFC3339)
+	}
 	user := "alice"
 	if !constant {
 		user = "carol"
 	}
 	b.WriteString("overrides:\n")
 	for i := range schema.MaxRotationOverrides {
-		from := scaleNow.Add(-time.Duration(i+1) * time.Minute)
-		fmt.Fprintf(&b, "  - {kind: add, user: %s, from: %s, until: %s}\n", user, from.Format(time.RFC3339), from.AddDate(6, 0, 0).Add(time.Duration(2*i)*time.Minute).Format(time.RFC3339))
+		from, until := nested(i)
+		fmt.Fprintf(&b, "  - {kind: add, user: %s, from: %s, until: %s}\n", user, from, until)
 	}
 	b.WriteString("shadows:\n")
 	for i := range schema.MaxRotationShadows {
-		from := scaleNow.Add(-time.Duration(i+1) * time.Minute)
-		fmt.Fprintf(&b, "  - {user: tara, with: imoc, from: %s, until: %s}\n", from.Format(time.RFC3339), from.AddDate(6, 0, 0).Add(time.Duration(2*i)*time.Minute).Format(time.RFC3339))
+		from, until := nested(schema.MaxRotationOverrides + i)
+		fmt.Fprintf(&b, "  - {user: tara, with: imoc, from: %s, until: %s}\n", from, until)
 	}
 	return b.String()
 }
