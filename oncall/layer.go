@@ -126,17 +126,18 @@ type era struct {
 	people []string
 	first  int64
 	// run[i] is how many shifts after a shift held by people[i] the next
-	// one held by someone else comes (0 when everyone is the same person),
-	// so the next handoff that changes the holder is found in one step.
+	// one held by someone else comes, so the next handoff that changes the
+	// holder is found in one step; nil when everyone is the same person.
 	run []int32
 }
 
 func newEra(start int64, people []string) era {
-	e := era{start: start, people: people, run: make([]int32, len(people))}
+	e := era{start: start, people: people}
 	n := len(people)
 	if !slices.ContainsFunc(people, func(h string) bool { return h != people[0] }) {
-		return e
+		return e // run stays nil: 0 everywhere
 	}
+	e.run = make([]int32, n)
 	// Walk the cycle backwards twice: every position then sees a change of
 	// holder within the positions already walked.
 	d := int32(0)
@@ -156,6 +157,15 @@ func newEra(start int64, people []string) era {
 // pos returns the position in people of shift k's holder.
 func (e *era) pos(k int64) int64 { return floorMod(e.first+k-e.k0, int64(len(e.people))) }
 
+// runAt returns how many shifts after shift k its holder first changes,
+// or 0 when it never does.
+func (e *era) runAt(k int64) int64 {
+	if e.run == nil {
+		return 0
+	}
+	return int64(e.run[e.pos(k)])
+}
+
 // person returns who holds shift k in the era.
 func (e *era) person(k int64) string { return e.people[e.pos(k)] }
 
@@ -169,6 +179,14 @@ type eraSpan struct {
 // ival is a half-open interval [from, to) of seconds.
 type ival struct{ from, to int64 }
 
+// window is an active window: the weekdays it starts on (bit d for
+// weekday d, 0 being Sunday) and its civil offsets from that day's 00:00,
+// to > from (past a day when it ends the next day).
+type window struct {
+	days     uint8
+	from, to int64
+}
+
 // windows are a layer's active windows, prepared for lookup.
 type windows struct {
 	// week is the union of the windows over one week, on the civil time
@@ -177,12 +195,11 @@ type windows struct {
 	// offset, an instant is in a window exactly when its civil time is in
 	// week.
 	week []ival
-	// byDay are the distinct windows that start on each weekday (0 is
-	// Sunday), as civil offsets from that day's 00:00, sorted. Around a
-	// clock change each one is resolved on its own: a window that starts in
-	// a gap may begin after one that starts later on the wall clock, so
-	// unions taken on the wall clock would be wrong there.
-	byDay [7][]ival
+	// each are the windows as written. Around a clock change each
+	// occurrence is resolved on its own: a window that starts in a gap may
+	// begin after one that starts later on the wall clock, so unions taken
+	// on the wall clock would be wrong there.
+	each []window
 }
 
 const week = 7 * day
@@ -190,24 +207,30 @@ const week = 7 * day
 // sunday is the civil time of a Sunday 00:00 (1970-01-04).
 const sunday = 3 * day
 
-func newWindows(ws []schema.Window) *windows {
-	w := &windows{}
-	var all []ival
+func newWindows(ws []schema.Window) windows {
+	w := windows{each: make([]window, 0, len(ws))}
+	n := 0
 	for _, sw := range ws {
-		from, to := int64(sw.From), int64(sw.To)
-		if to <= from {
-			to += day
+		x := window{from: int64(sw.From), to: int64(sw.To)}
+		if x.to <= x.from {
+			x.to += day
 		}
-		on := [7]bool{}
+		if len(sw.Days) == 0 {
+			x.days = 1<<7 - 1
+		}
 		for _, d := range sw.Days {
-			on[int(d)%7] = true
+			x.days |= 1 << (int(d) % 7)
 		}
-		for d := range 7 {
-			if len(sw.Days) > 0 && !on[d] {
+		w.each = append(w.each, x)
+		n += 8 // at most 7 days and a split Saturday
+	}
+	all := make([]ival, 0, n)
+	for _, x := range w.each {
+		for d := range int64(7) {
+			if x.days&(1<<d) == 0 {
 				continue
 			}
-			w.byDay[d] = append(w.byDay[d], ival{from, to})
-			a, b := int64(d)*day+from, int64(d)*day+to
+			a, b := d*day+x.from, d*day+x.to
 			if b > week { // Saturday night into Sunday
 				all = append(all, ival{a, week}, ival{0, b - week})
 			} else {
@@ -215,11 +238,8 @@ func newWindows(ws []schema.Window) *windows {
 			}
 		}
 	}
-	for d := range w.byDay {
-		slices.SortFunc(w.byDay[d], cmpSpan)
-		w.byDay[d] = slices.Compact(w.byDay[d])
-	}
 	slices.SortFunc(all, cmpSpan)
+	w.week = all[:0] // united in place: never ahead of what it reads
 	for _, s := range all {
 		w.week = addSpan(w.week, s)
 	}
@@ -296,7 +316,11 @@ func (w *windows) layoutEach(z *zone, b *block) int {
 	x0, x1 := b.days()
 	var occ []ival
 	for x := x0; x <= x1; x++ {
-		for _, s := range w.byDay[weekday(x)] {
+		bit := uint8(1) << weekday(x)
+		for _, s := range w.each {
+			if s.days&bit == 0 {
+				continue
+			}
 			if a, e := z.resolve(x*day+s.from), z.resolve(x*day+s.to); a < e {
 				occ = append(occ, ival{a, e})
 			}
@@ -339,11 +363,11 @@ type layer struct {
 	h0      int64
 	eras    []era
 	spans   []eraSpan // the roster in force, by time; spans[0] starts at -∞
-	win     *windows  // nil when the layer has no windows (always active)
+	win     windows   // no windows: always active
 	exclude []int64   // instants: start, end, start, end… of excluded days, sorted
 }
 
-func newLayer(r *schema.Rotation, i int) (*layer, bool) {
+func newLayer(r *schema.Rotation, i int) (layer, bool) {
 	sl := &r.Layers[i]
 	loc := sl.Location
 	if loc == nil {
@@ -352,13 +376,13 @@ func newLayer(r *schema.Rotation, i int) (*layer, bool) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	l := &layer{index: i, name: sl.Name, loc: loc}
+	l := layer{index: i, name: sl.Name, loc: loc}
 	if l.name == "" {
 		l.name = fmt.Sprintf("layer %d", i+1)
 	}
 	g, ok := newGrid(sl.Rotation)
 	if !ok || len(sl.Rotation.Participants) == 0 {
-		return nil, false
+		return layer{}, false
 	}
 	z := newZone(loc)
 	l.g = g
@@ -379,6 +403,7 @@ func newLayer(r *schema.Rotation, i int) (*layer, bool) {
 	// started by t, else the first: change i is in force from its start
 	// until the earliest start of the changes listed after it.
 	next := never
+	l.spans = make([]eraSpan, 0, len(l.eras))
 	for i := len(l.eras) - 1; i >= 1; i-- {
 		if l.eras[i].start < next {
 			l.spans = append(l.spans, eraSpan{l.eras[i].start, i})
@@ -387,9 +412,7 @@ func newLayer(r *schema.Rotation, i int) (*layer, bool) {
 	}
 	l.spans = append(l.spans, eraSpan{math.MinInt64, 0})
 	slices.Reverse(l.spans)
-	if len(sl.Active) > 0 {
-		l.win = newWindows(sl.Active)
-	}
+	l.win = newWindows(sl.Active)
 	days := make([]int64, 0, len(sl.Exclude))
 	for _, d := range sl.Exclude {
 		if !d.IsZero() {
@@ -417,15 +440,23 @@ func weekday(d int64) int { return int(floorMod(d+4, 7)) }
 // current period and the block of windows last laid out. It is never
 // shared.
 type layerEval struct {
-	*layer
+	layer
 	work   *work
 	z      zone
 	blk    block
 	hasBlk bool
+	val    layerVal // what the layer yields over a stretch of time
 }
 
-func newLayerEval(l *layer, w *work) *layerEval {
-	return &layerEval{layer: l, work: w, z: newZone(l.loc)}
+// layerVal is what a layer yields from from until until.
+type layerVal struct {
+	person      string
+	from, until int64
+	ok          bool
+}
+
+func newLayerEval(l layer, w *work) layerEval {
+	return layerEval{layer: l, work: w, z: newZone(l.loc)}
 }
 
 // eraAt returns the index in spans of the roster in force at t.
@@ -443,7 +474,7 @@ func (l *layer) eraAt(t int64) int {
 // when it has none), and the next instant after t at which that may
 // change. A window belongs to the day it starts on.
 func (le *layerEval) window(t int64) (bool, int64) {
-	if le.win == nil {
+	if len(le.win.each) == 0 {
 		return true, never
 	}
 	if !le.hasBlk || t < le.blk.start || t >= le.blk.end {
@@ -490,7 +521,7 @@ func (le *layerEval) eval(t int64) (person string, k, next int64) {
 	// The next handoff that changes the holder: a roster repeats every
 	// len(people) shifts, so run says how far that is (the next era's start
 	// is a boundary of its own).
-	if r := int64(e.run[e.pos(k)]); r > 0 {
+	if r := e.runAt(k); r > 0 {
 		j := k + r
 		b := le.g.h(&le.z, j)
 		for b <= t { // only when a clock change reorders handoffs

@@ -47,11 +47,10 @@ const Horizon = 5 // years
 type engine struct {
 	r      *schema.Rotation
 	loc    *time.Location
-	layers []*layerEval
-	vals   []layerVal // per layer, what it yields over a stretch of time
-	ovs    []timed    // the overrides' instants, in file order
-	shs    []timed    // the shadows' instants, in file order
-	edges  []int64    // override and shadow edges, sorted
+	layers []layerEval
+	ovs    []timed // the overrides' instants, in file order
+	shs    []timed // the shadows' instants, in file order
+	edges  []int64 // override and shadow edges, sorted
 	seg    segment
 	work   work
 }
@@ -79,13 +78,6 @@ func newTimed(from, until time.Time) timed {
 
 func (x timed) holds(t int64) bool { return x.ok && x.from <= t && t < x.until }
 
-// layerVal is what a layer yields from from until until.
-type layerVal struct {
-	person      string
-	from, until int64
-	ok          bool
-}
-
 // segment is a stretch [lo, hi) between two consecutive override or shadow
 // edges: the same overrides and shadows are in effect throughout, so the
 // final sets depend only on what the layers yield, and are remembered per
@@ -110,12 +102,12 @@ func newEngine(r *schema.Rotation) *engine {
 	if e.loc == nil {
 		e.loc = time.UTC
 	}
+	e.layers = make([]layerEval, 0, len(r.Layers))
 	for i := range r.Layers {
 		if l, ok := newLayer(r, i); ok {
 			e.layers = append(e.layers, newLayerEval(l, &e.work))
 		}
 	}
-	e.vals = make([]layerVal, len(e.layers))
 	for _, o := range r.Overrides {
 		x := newTimed(o.From, o.Until)
 		e.ovs = append(e.ovs, x)
@@ -181,10 +173,13 @@ func (e *engine) final(s *segment, person string) final {
 	f, ok := s.memo[person]
 	if !ok {
 		f = e.fold(s, person)
-		if s.memo == nil {
-			s.memo = map[string]final{}
+		if s.hasL { // a second answer in this segment: remember them all
+			if s.memo == nil {
+				s.memo = map[string]final{}
+			}
+			s.memo[s.last] = s.lastF
+			s.memo[person] = f
 		}
-		s.memo[person] = f
 	}
 	s.last, s.lastF, s.hasL = person, f, true
 	return f
@@ -244,10 +239,11 @@ func (e *engine) fold(s *segment, person string) final {
 func (e *engine) base(t int64) (person string, next int64) {
 	next = never
 	for i := len(e.layers) - 1; i >= 0; i-- {
-		v := &e.vals[i]
+		l := &e.layers[i]
+		v := &l.val
 		if !v.ok || t < v.from || t >= v.until {
 			e.work.layerEvals++
-			p, _, n := e.layers[i].eval(t)
+			p, _, n := l.eval(t)
 			*v = layerVal{person: p, from: t, until: n, ok: true}
 		}
 		next = min(next, v.until)
@@ -295,7 +291,7 @@ func (e *engine) state(x int64) State {
 	st := State{IMOC: []string{}, Shadows: []string{}}
 	person := ""
 	for i := len(e.layers) - 1; i >= 0; i-- {
-		l := e.layers[i]
+		l := &e.layers[i]
 		if p, k, _ := l.eval(x); p != "" {
 			person = p
 			st.Layer = l.name
