@@ -291,12 +291,11 @@ func renderCalendar(repo *schema.Repo, rv *rotationView, now time.Time) ([]byte,
 	}
 	cal := oncall.Calendar{Name: rv.Name, Stamp: now}
 	for _, ev := range oncall.Events(r, now.Add(-icalPast), now.Add(icalFuture)) {
-		st := oncall.At(r, ev.Start)
-		ev.Summary = rv.Name + ": " + names(st.IMOC)
-		ev.Description = "IMOC: " + names(st.IMOC)
-		if len(st.Shadows) > 0 {
-			ev.Summary += " (shadow: " + names(st.Shadows) + ")"
-			ev.Description += "\nShadows: " + names(st.Shadows)
+		ev.Summary = rv.Name + ": " + names(ev.IMOC)
+		ev.Description = "IMOC: " + names(ev.IMOC)
+		if len(ev.Shadows) > 0 {
+			ev.Summary += " (shadow: " + names(ev.Shadows) + ")"
+			ev.Description += "\nShadows: " + names(ev.Shadows)
 		}
 		ev.Description += "\nRotation: " + rv.Name + " (" + r.ID + ")"
 		cal.Events = append(cal.Events, ev)

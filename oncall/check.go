@@ -10,7 +10,7 @@ import (
 // GapHorizon is how far ahead [Check] looks for stretches with nobody on.
 const GapHorizon = 90 * 24 * time.Hour
 
-// Check adds the validation rules of SPEC S7 that need rotation arithmetic
+// Check adds the validation rules that need rotation arithmetic
 // (package schema checks everything else):
 //
 //   - rotation/gap (warning): the IMOC slot is empty at some time in the
@@ -25,7 +25,7 @@ const GapHorizon = 90 * 24 * time.Hour
 func Check(repo *schema.Repo, now time.Time) schema.Problems {
 	var ps schema.Problems
 	for _, r := range repo.Rotations {
-		if r.HasErrors {
+		if r.HasErrors || !r.WithinLimits() {
 			continue // its errors are reported; arithmetic on it would mislead
 		}
 		ps = append(ps, checkRotation(r, now)...)
@@ -67,7 +67,7 @@ func checkRotation(r *schema.Rotation, now time.Time) schema.Problems {
 		}
 	}
 	if len(r.Layers) > 0 {
-		for _, iv := range Schedule(r, now, now.Add(GapHorizon)) {
+		for _, iv := range schedule(r, now, now.Add(GapHorizon)) {
 			if len(iv.IMOC) == 0 {
 				ps = append(ps, problem(r, r.PosOf("layers"), "rotation/gap",
 					"add a catch-all layer first (no active windows, no nobody) so that some layer always yields someone, or an override for that time",

@@ -5,7 +5,7 @@
 // turns wall-clock values into instants by the rules of RFC 5545 ([Resolve])
 // and writes schedules as iCalendar files ([WriteICal]).
 //
-// The semantics are those of SPEC S6; in short:
+// The semantics (docs/rotations.md has them in full), in short:
 //
 //   - Wall-clock values (anchors, roster changes, window times, exclude days)
 //     are read in the layer's time zone. An ambiguous time (clocks go back)
@@ -18,6 +18,14 @@
 //     constant time from the wall-clock difference to the anchor.
 //   - The final IMOC set is the person of the highest layer that yields
 //     someone, then overrides in file order. Sets are sorted by handle.
+//
+// The work grows with the size of the rotation and the length of the range
+// asked for, never with their square: a layer's windows are united once per
+// week, a layer below one that yields someone is not looked at, and
+// overrides and shadows are applied once per stretch between their edges.
+// Rotations over the size limits of package schema (validation reports
+// them as rotation/too-complex) are not evaluated at all: they answer
+// nobody.
 //
 // Everything here is a pure function of its arguments: no clock, no I/O
 // beyond the io.Writer handed to [WriteICal], no package state. The package

@@ -29,6 +29,11 @@ type Event struct {
 	UID                  string
 	Start, End           time.Time
 	Summary, Description string
+	// IMOC and Shadows are the handles on call during the event, sorted, as
+	// in the Interval it was made from ([Events] fills them; WriteICal does
+	// not use them). Callers that word the summary themselves use these
+	// rather than asking At again.
+	IMOC, Shadows []string
 }
 
 // Events returns one event per interval of r's final schedule that
@@ -60,6 +65,8 @@ func Events(r *schema.Rotation, from, to time.Time) []Event {
 			End:         iv.End,
 			Summary:     summary,
 			Description: desc,
+			IMOC:        iv.IMOC,
+			Shadows:     iv.Shadows,
 		})
 	}
 	return out

@@ -1,6 +1,7 @@
 package oncall
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -38,33 +39,87 @@ type Interval struct {
 // Horizon is how far ahead NextChange looks.
 const Horizon = 5 // years
 
-// engine is a rotation prepared for evaluation. It is built per call and
-// never shared.
+// engine is a rotation prepared for evaluation, with the caches of one
+// call of At, NextChange or Schedule. It is built once per call and never
+// shared: building costs time linear in the size of the rotation, and each
+// boundary visited after that costs about the same however many windows,
+// overrides or shadows the rotation has.
 type engine struct {
 	r      *schema.Rotation
 	loc    *time.Location
-	layers []*layer
+	layers []layerEval
+	ovs    []timed // the overrides' instants, in file order
+	shs    []timed // the shadows' instants, in file order
 	edges  []int64 // override and shadow edges, sorted
+	seg    segment
+	work   work
 }
+
+// work counts what an engine did, for tests and benchmarks that check how
+// the work grows with the size of a rotation.
+type work struct {
+	steps      int // instants at which the final sets were computed
+	layerEvals int // layer evaluations
+	blocks     int // blocks of windows laid out
+	spans      int // window spans laid out in them
+	folds      int // overrides and shadows applied
+}
+
+// timed is the [from, until) of an override or a shadow, in Unix seconds;
+// ok is false when it is empty.
+type timed struct {
+	from, until int64
+	ok          bool
+}
+
+func newTimed(from, until time.Time) timed {
+	return timed{from.Unix(), until.Unix(), until.After(from)}
+}
+
+func (x timed) holds(t int64) bool { return x.ok && x.from <= t && t < x.until }
+
+// segment is a stretch [lo, hi) between two consecutive override or shadow
+// edges: the same overrides and shadows are in effect throughout, so the
+// final sets depend only on what the layers yield, and are remembered per
+// layer answer.
+type segment struct {
+	lo, hi int64
+	ok     bool
+	ovs    []int // the overrides in effect, in file order
+	shs    []int // the shadows in effect, in file order
+	assign bool  // one of ovs is an assign: the layers do not matter
+	memo   map[string]final
+	last   string // the last layer answer asked for, and its final sets
+	lastF  final
+	hasL   bool
+}
+
+// final is the final IMOC set and shadows for one layer answer.
+type final struct{ imoc, shadows []string }
 
 func newEngine(r *schema.Rotation) *engine {
 	e := &engine{r: r, loc: r.Location}
 	if e.loc == nil {
 		e.loc = time.UTC
 	}
+	e.layers = make([]layerEval, 0, len(r.Layers))
 	for i := range r.Layers {
 		if l, ok := newLayer(r, i); ok {
-			e.layers = append(e.layers, l)
+			e.layers = append(e.layers, newLayerEval(l, &e.work))
 		}
 	}
 	for _, o := range r.Overrides {
-		if o.Until.After(o.From) {
-			e.edges = append(e.edges, o.From.Unix(), o.Until.Unix())
+		x := newTimed(o.From, o.Until)
+		e.ovs = append(e.ovs, x)
+		if x.ok {
+			e.edges = append(e.edges, x.from, x.until)
 		}
 	}
 	for _, s := range r.Shadows {
-		if s.Until.After(s.From) {
-			e.edges = append(e.edges, s.From.Unix(), s.Until.Unix())
+		x := newTimed(s.From, s.Until)
+		e.shs = append(e.shs, x)
+		if x.ok {
+			e.edges = append(e.edges, x.from, x.until)
 		}
 	}
 	slices.Sort(e.edges)
@@ -74,34 +129,72 @@ func newEngine(r *schema.Rotation) *engine {
 
 func (e *engine) time(t int64) time.Time { return time.Unix(t, 0).In(e.loc) }
 
-func within(from, until time.Time, t int64) bool {
-	return until.After(from) && from.Unix() <= t && t < until.Unix()
-}
-
-// at computes the state at t; with detail it also fills the layer, shift
-// and overrides.
-func (e *engine) at(t int64, detail bool) State {
-	var st State
-	var set []string
-	for i := len(e.layers) - 1; i >= 0; i-- {
-		l := e.layers[i]
-		if p, k := l.at(t); p != "" {
-			set = []string{p}
-			if detail {
-				st.Layer = l.name
-				st.ShiftStart, st.ShiftEnd = e.time(l.g.h(k)), e.time(l.g.h(k+1))
-			}
-			break
+// segmentAt returns the segment holding t.
+func (e *engine) segmentAt(t int64) *segment {
+	s := &e.seg
+	if s.ok && s.lo <= t && t < s.hi {
+		return s
+	}
+	s.ok, s.lo, s.hi, s.assign = true, math.MinInt64, never, false
+	i, found := slices.BinarySearch(e.edges, t)
+	if found {
+		s.lo = t
+		i++
+	} else if i > 0 {
+		s.lo = e.edges[i-1]
+	}
+	if i < len(e.edges) {
+		s.hi = e.edges[i]
+	}
+	s.ovs, s.shs = s.ovs[:0], s.shs[:0]
+	for i, x := range e.ovs {
+		if x.holds(t) {
+			s.ovs = append(s.ovs, i)
+			s.assign = s.assign || e.r.Overrides[i].Kind == schema.OverrideAssign
 		}
 	}
-	for i := range e.r.Overrides {
+	for i, x := range e.shs {
+		if x.holds(t) {
+			s.shs = append(s.shs, i)
+		}
+	}
+	clear(s.memo)
+	s.hasL = false
+	return s
+}
+
+// final returns the final sets in the segment when the layers yield
+// person ("" for nobody): the overrides in file order, then the shadows.
+// The slices are shared: callers copy before they change them.
+func (e *engine) final(s *segment, person string) final {
+	if s.hasL && s.last == person {
+		return s.lastF
+	}
+	f, ok := s.memo[person]
+	if !ok {
+		f = e.fold(s, person)
+		if s.hasL { // a second answer in this segment: remember them all
+			if s.memo == nil {
+				s.memo = map[string]final{}
+			}
+			s.memo[s.last] = s.lastF
+			s.memo[person] = f
+		}
+	}
+	s.last, s.lastF, s.hasL = person, f, true
+	return f
+}
+
+// fold applies the segment's overrides and shadows to what the layers
+// yield.
+func (e *engine) fold(s *segment, person string) final {
+	var set []string
+	if person != "" {
+		set = []string{person}
+	}
+	e.work.folds += len(s.ovs) + len(s.shs)
+	for _, i := range s.ovs {
 		o := &e.r.Overrides[i]
-		if !within(o.From, o.Until, t) {
-			continue
-		}
-		if detail {
-			st.Overrides = append(st.Overrides, o)
-		}
 		switch o.Kind {
 		case schema.OverrideAssign:
 			set = []string{o.User}
@@ -121,71 +214,124 @@ func (e *engine) at(t int64, detail bool) State {
 		}
 	}
 	slices.Sort(set)
-	st.IMOC = set
-	if st.IMOC == nil {
-		st.IMOC = []string{}
+	f := final{imoc: slices.Clip(set), shadows: []string{}}
+	if f.imoc == nil {
+		f.imoc = []string{}
 	}
-	st.Shadows = []string{}
-	for _, s := range e.r.Shadows {
-		if !within(s.From, s.Until, t) || slices.Contains(st.IMOC, s.User) || slices.Contains(st.Shadows, s.User) {
+	for _, i := range s.shs {
+		sh := &e.r.Shadows[i]
+		if slices.Contains(f.imoc, sh.User) || slices.Contains(f.shadows, sh.User) {
 			continue
 		}
-		if s.With == schema.WithIMOC && len(st.IMOC) > 0 || slices.Contains(st.IMOC, s.With) {
-			st.Shadows = append(st.Shadows, s.User)
+		if sh.With == schema.WithIMOC && len(f.imoc) > 0 || slices.Contains(f.imoc, sh.With) {
+			f.shadows = append(f.shadows, sh.User)
 		}
 	}
-	slices.Sort(st.Shadows)
-	return st
+	slices.Sort(f.shadows)
+	f.shadows = slices.Clip(f.shadows)
+	return f
 }
 
-// next returns the first instant after t at which anything may change.
-// While an assign override is in effect the layers cannot matter (assign
-// replaces whatever they yield, and later overrides and shadows work on its
-// result), so only override and shadow edges count: a long assign over
-// hourly layers is crossed in one step.
-func (e *engine) next(t int64) int64 {
-	best := never
-	if i, _ := slices.BinarySearch(e.edges, t+1); i < len(e.edges) {
-		best = e.edges[i]
-	}
-	if e.assigned(t) {
-		return best
-	}
-	for _, l := range e.layers {
-		best = min(best, l.next(t))
-	}
-	return best
-}
-
-// assigned reports whether an assign override is in effect at t.
-func (e *engine) assigned(t int64) bool {
-	for i := range e.r.Overrides {
-		if o := &e.r.Overrides[i]; o.Kind == schema.OverrideAssign && within(o.From, o.Until, t) {
-			return true
+// base returns who the layers yield at t (the highest layer that yields
+// someone) and the first instant after t at which that may change. Only
+// the layers from the top down to the one that yields someone matter
+// until then: those below it are looked at again when it stops.
+func (e *engine) base(t int64) (person string, next int64) {
+	next = never
+	for i := len(e.layers) - 1; i >= 0; i-- {
+		l := &e.layers[i]
+		v := &l.val
+		if !v.ok || t < v.from || t >= v.until {
+			e.work.layerEvals++
+			p, _, n := l.eval(t)
+			*v = layerVal{person: p, from: t, until: n, ok: true}
+		}
+		next = min(next, v.until)
+		if v.person != "" {
+			return v.person, next
 		}
 	}
-	return false
+	return "", next
+}
+
+// step returns the final sets at t and the first instant after t at which
+// they may change. While an assign override is in effect the layers cannot
+// matter (assign replaces whatever they yield, and later overrides and
+// shadows work on its result), so only override and shadow edges count: a
+// long assign over hourly layers is crossed in one step.
+func (e *engine) step(t int64) (final, int64) {
+	e.work.steps++
+	s := e.segmentAt(t)
+	if s.assign {
+		return e.final(s, ""), s.hi
+	}
+	p, next := e.base(t)
+	return e.final(s, p), min(next, s.hi)
 }
 
 // At returns the final IMOC set and shadows at t, and the layer and shift
-// that produced the set (SPEC S6 rules 1–6). Times in the result are in the
-// rotation's time zone. Instants are taken to the second.
+// that produced the set. Times in the result are in the rotation's time
+// zone. Instants are taken to the second.
+//
+// A rotation over the size limits of package schema (which validation
+// reports as rotation/too-complex) is not evaluated: At, NextChange and
+// Schedule answer as if nobody were ever on call.
 func At(r *schema.Rotation, t time.Time) State {
-	return newEngine(r).at(t.Unix(), true)
+	if !r.WithinLimits() {
+		return State{IMOC: []string{}, Shadows: []string{}}
+	}
+	return at(r, t)
+}
+
+func at(r *schema.Rotation, t time.Time) State { return newEngine(r).state(t.Unix()) }
+
+// state is At.
+func (e *engine) state(x int64) State {
+	r := e.r
+	st := State{IMOC: []string{}, Shadows: []string{}}
+	person := ""
+	for i := len(e.layers) - 1; i >= 0; i-- {
+		l := &e.layers[i]
+		if p, k, _ := l.eval(x); p != "" {
+			person = p
+			st.Layer = l.name
+			st.ShiftStart, st.ShiftEnd = e.time(l.g.h(&l.z, k)), e.time(l.g.h(&l.z, k+1))
+			break
+		}
+	}
+	s := e.segmentAt(x)
+	for _, i := range s.ovs {
+		st.Overrides = append(st.Overrides, &r.Overrides[i])
+	}
+	f := e.final(s, person)
+	st.IMOC, st.Shadows = slices.Clone(f.imoc), slices.Clone(f.shadows)
+	return st
 }
 
 // NextChange returns the first instant after t at which the final IMOC set
-// differs from the set at t, and the new set (SPEC S6 rule 7). ok is false
-// when nothing changes within [Horizon] years. Shadow changes alone do not
-// count.
+// differs from the set at t, and the new set. ok is false when nothing
+// changes within [Horizon] years. Shadow changes alone do not count.
 func NextChange(r *schema.Rotation, t time.Time) (at time.Time, imoc []string, ok bool) {
-	e := newEngine(r)
+	if !r.WithinLimits() {
+		return time.Time{}, nil, false
+	}
+	return nextChange(r, t)
+}
+
+func nextChange(r *schema.Rotation, t time.Time) (at time.Time, imoc []string, ok bool) {
+	return newEngine(r).nextChange(t)
+}
+
+// nextChange is NextChange.
+func (e *engine) nextChange(t time.Time) (at time.Time, imoc []string, ok bool) {
 	limit := t.AddDate(Horizon, 0, 0).Unix()
-	cur := e.at(t.Unix(), false).IMOC
-	for x := e.next(t.Unix()); x <= limit; x = e.next(x) {
-		if s := e.at(x, false).IMOC; !slices.Equal(s, cur) {
-			return e.time(x), s, true
+	cur, x := e.step(t.Unix())
+	for x <= limit {
+		f, next := e.step(x)
+		if !slices.Equal(f.imoc, cur.imoc) {
+			return e.time(x), slices.Clone(f.imoc), true
 		}
+		x = next
 	}
 	return time.Time{}, nil, false
 }
@@ -199,19 +345,37 @@ func Schedule(r *schema.Rotation, from, to time.Time) []Interval {
 	if !to.After(from) {
 		return nil
 	}
-	e := newEngine(r)
+	if !r.WithinLimits() {
+		return []Interval{{Start: from.In(rotationZone(r)), End: to.In(rotationZone(r)), IMOC: []string{}, Shadows: []string{}}}
+	}
+	return schedule(r, from, to)
+}
+
+func schedule(r *schema.Rotation, from, to time.Time) []Interval {
+	return newEngine(r).schedule(from, to)
+}
+
+// schedule is Schedule for from < to.
+func (e *engine) schedule(from, to time.Time) []Interval {
 	end := to.Unix()
-	st := e.at(from.Unix(), false)
-	out := []Interval{{Start: from.In(e.loc), IMOC: st.IMOC, Shadows: st.Shadows}}
-	for x := e.next(from.Unix()); x < end; x = e.next(x) {
-		s := e.at(x, false)
-		last := &out[len(out)-1]
-		if slices.Equal(s.IMOC, last.IMOC) && slices.Equal(s.Shadows, last.Shadows) {
-			continue
+	f, x := e.step(from.Unix())
+	out := []Interval{{Start: from.In(e.loc), IMOC: slices.Clone(f.imoc), Shadows: slices.Clone(f.shadows)}}
+	for x < end {
+		g, next := e.step(x)
+		if last := &out[len(out)-1]; !slices.Equal(g.imoc, last.IMOC) || !slices.Equal(g.shadows, last.Shadows) {
+			last.End = e.time(x)
+			out = append(out, Interval{Start: last.End, IMOC: slices.Clone(g.imoc), Shadows: slices.Clone(g.shadows)})
 		}
-		last.End = e.time(x)
-		out = append(out, Interval{Start: last.End, IMOC: s.IMOC, Shadows: s.Shadows})
+		x = next
 	}
 	out[len(out)-1].End = to.In(e.loc)
 	return out
+}
+
+// rotationZone is the zone of a rotation's results.
+func rotationZone(r *schema.Rotation) *time.Location {
+	if r.Location == nil {
+		return time.UTC
+	}
+	return r.Location
 }

@@ -63,6 +63,59 @@ func (g *gen) weekdays() []schema.Weekday {
 	return out
 }
 
+// clock returns a time of day for a window: on the hour or half hour, in
+// the hours of clock changes, any minute, or late in the evening.
+func (g *gen) clock() int {
+	switch g.r.IntN(4) {
+	case 0:
+		return 3600*g.r.IntN(24) + 1800*g.r.IntN(2)
+	case 1:
+		return 3600*(1+g.r.IntN(3)) + 900*g.r.IntN(4)
+	case 2:
+		return 60 * g.r.IntN(24*60)
+	default:
+		return 3600*(20+g.r.IntN(4)) + 60*g.r.IntN(60)
+	}
+}
+
+// windows returns a layer's active windows: usually one or two, sometimes
+// many that overlap, touch, repeat each other or cross midnight.
+func (g *gen) windows() []schema.Window {
+	n := 1 + g.r.IntN(2)
+	if g.r.IntN(3) == 0 {
+		n = 5 + g.r.IntN(40)
+	}
+	var out []schema.Window
+	for range n {
+		from := g.clock()
+		var to int
+		switch g.r.IntN(7) {
+		case 0: // short, often overlapping the next
+			to = min(from+60*(1+g.r.IntN(180)), 24*3600)
+		case 1: // overnight
+			to = (from + 3600*(12+g.r.IntN(12)) + 60*g.r.IntN(60)) % (24 * 3600)
+		case 2:
+			to = 24 * 3600
+		case 3: // touching the previous one
+			if len(out) > 0 {
+				from = int(out[len(out)-1].To) % (24 * 3600)
+			}
+			to = min(from+60*(1+g.r.IntN(300)), 24*3600)
+		case 4: // from the hours of clock changes to just after them
+			from = 3600 + 60*g.r.IntN(120)
+			to = 3*3600 + 60*g.r.IntN(60)
+		default:
+			to = g.clock()
+		}
+		w := schema.Window{Days: g.weekdays(), From: schema.Clock(from), To: schema.Clock(to)}
+		if len(out) > 0 && g.r.IntN(10) == 0 {
+			w = out[g.r.IntN(len(out))] // the same window twice
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 func (g *gen) rotation(start time.Time) *schema.Rotation {
 	r := &schema.Rotation{ID: "p", Name: "P", Location: g.loc()}
 	for range 1 + g.r.IntN(3) {
@@ -98,14 +151,7 @@ func (g *gen) rotation(start time.Time) *schema.Rotation {
 			}
 		}
 		if g.r.IntN(5) < 2 {
-			for range 1 + g.r.IntN(2) {
-				from := schema.Clock(3600*g.r.IntN(24) + 1800*g.r.IntN(2))
-				to := schema.Clock(3600*g.r.IntN(25) + 1800*g.r.IntN(2)%(24*3600))
-				if to > 24*3600 {
-					to = 24 * 3600
-				}
-				l.Active = append(l.Active, schema.Window{Days: g.weekdays(), From: from, To: to})
-			}
+			l.Active = g.windows()
 		}
 		if g.r.IntN(4) == 0 {
 			d := start.AddDate(0, 0, g.r.IntN(3))
@@ -334,12 +380,22 @@ func TestProperty(t *testing.T) {
 	for i := range *propRotations {
 		start, _ := time.Parse("2006-01-02", propDays[g.r.IntN(len(propDays))])
 		start = start.Add(time.Duration(g.r.IntN(24)) * time.Hour)
-		end := start.Add(72 * time.Hour)
 		r := g.rotation(start)
+		compareWithRef(t, r, start, g.r, fmt.Sprintf("rotation %d (seed %d)", i, *propSeed))
+	}
+}
+
+// compareWithRef checks At, Schedule and NextChange on r against the
+// reference, minute by minute over the 72 hours from start; rnd picks the
+// instants NextChange is asked about.
+func compareWithRef(t *testing.T, r *schema.Rotation, start time.Time, rnd *rand.Rand, name string) {
+	t.Helper()
+	{
+		end := start.Add(72 * time.Hour)
 		rf := newRef(r, end)
 		describe := func() string {
 			var b strings.Builder
-			fmt.Fprintf(&b, "rotation %d (seed %d) in %s, range %s–%s:\n", i, *propSeed, r.Location, utc(start), utc(end))
+			fmt.Fprintf(&b, "%s in %s, range %s–%s:\n", name, r.Location, utc(start), utc(end))
 			for _, l := range r.Layers {
 				fmt.Fprintf(&b, "  layer %s %s: %+v changes=%+v active=%+v exclude=%v\n", l.Name, l.Location, l.Rotation, l.Changes, l.Active, l.Exclude)
 			}
@@ -392,7 +448,7 @@ func TestProperty(t *testing.T) {
 		}
 
 		// NextChange finds the reference's next change.
-		for k := 0; k < len(states); k += 1 + g.r.IntN(900) {
+		for k := 0; k < len(states); k += 1 + rnd.IntN(900) {
 			from := start.Add(time.Duration(k) * time.Minute)
 			at, imoc, ok := NextChange(r, from)
 			want := -1
@@ -412,5 +468,59 @@ func TestProperty(t *testing.T) {
 				t.Fatalf("%sNextChange(%s) = %s %s, but nothing changes before %s", describe(), utc(from), utc(at), set(imoc), utc(end))
 			}
 		}
+	}
+}
+
+// TestPropertyClockChangeWindows compares windows that overlap around
+// clock changes with the reference. A window that starts in a gap begins
+// after one that starts later on the wall clock (02:30 in a 02:00→03:00
+// gap is 03:30 new time), so uniting windows on the wall clock before
+// resolving them would be wrong there: [01:00, 03:10) and [02:30, 05:00)
+// leave 03:10–03:30 new time uncovered.
+func TestPropertyClockChangeWindows(t *testing.T) {
+	w := func(days []schema.Weekday, from, to string) schema.Window {
+		c := func(s string) schema.Clock {
+			v, err := time.Parse("15:04", s)
+			if s == "24:00" {
+				return 24 * 3600
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return schema.Clock(v.Hour()*3600 + v.Minute()*60)
+		}
+		return schema.Window{Days: days, From: c(from), To: c(to)}
+	}
+	sa, su := []schema.Weekday{schema.Weekday(time.Saturday)}, []schema.Weekday{schema.Weekday(time.Sunday)}
+	cases := []struct {
+		name, zone, start string
+		active            []schema.Window
+	}{
+		{"overlap across a gap", "America/New_York", "2026-03-07T12:00:00Z",
+			[]schema.Window{w(su, "01:00", "03:10"), w(su, "02:30", "05:00")}},
+		{"nested across a gap", "America/New_York", "2026-03-07T12:00:00Z",
+			[]schema.Window{w(su, "02:15", "04:00"), w(su, "03:00", "03:20"), w(nil, "09:00", "09:30")}},
+		{"touching at a gap", "Europe/Berlin", "2026-03-28T12:00:00Z",
+			[]schema.Window{w(su, "01:00", "02:00"), w(su, "02:00", "02:40"), w(su, "02:40", "03:00"), w(su, "03:00", "03:05")}},
+		{"overnight into a gap", "America/New_York", "2026-03-07T12:00:00Z",
+			[]schema.Window{w(sa, "22:00", "02:30"), w(su, "02:45", "03:40"), w(nil, "03:50", "03:20")}},
+		{"half-hour gap", "Australia/Lord_Howe", "2025-10-04T00:00:00Z",
+			[]schema.Window{w(nil, "01:45", "02:40"), w(nil, "02:10", "03:00"), w(nil, "02:20", "02:25")}},
+		{"overlap when clocks go back", "America/New_York", "2026-10-31T12:00:00Z",
+			[]schema.Window{w(su, "01:00", "01:30"), w(su, "01:15", "02:00"), w(sa, "23:00", "01:20"), w(su, "01:40", "01:10")}},
+		{"gap at midnight", "America/Santiago", "2025-09-05T12:00:00Z",
+			[]schema.Window{w(nil, "22:00", "24:00"), w(nil, "00:30", "02:00"), w(nil, "23:30", "00:10")}},
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			loc := mustZone(t, c.zone)
+			anchor := schema.WallClock{Year: 2025, Month: 1, Day: 6, Hour: 9}
+			r := &schema.Rotation{ID: "c", Name: "C", Location: loc, Layers: []schema.Layer{
+				{Name: "catch-all", Location: loc, Rotation: schema.LayerCycle{Anchor: anchor, Every: schema.Every{N: 1, Unit: schema.Weeks}, Participants: []string{"bob"}}},
+				{Name: "windows", Location: loc, Rotation: schema.LayerCycle{Anchor: anchor, Every: schema.Every{N: 1, Unit: schema.Days}, Participants: []string{"alice", "carol"}}, Active: c.active},
+			}}
+			compareWithRef(t, r, ts(t, c.start), rnd, c.name)
+		})
 	}
 }

@@ -122,3 +122,53 @@ func lookup(c int64, loc *time.Location) civilLookup {
 	}
 	return res
 }
+
+// zone answers questions about one location by remembering the last period
+// it looked up (a stretch of instants with one UTC offset, usually half a
+// year): successive questions about nearby times then cost a comparison
+// instead of a zone lookup. Its answers are those of civilOf and resolve.
+// It is evaluation state: each evaluation has its own, never shared.
+type zone struct {
+	loc    *time.Location
+	lo, hi int64 // the remembered period [lo, hi); none while lo ≥ hi
+	off    int64 // its UTC offset, seconds
+}
+
+func newZone(loc *time.Location) zone { return zone{loc: loc} }
+
+// load remembers the period holding instant t.
+func (z *zone) load(t int64) {
+	tt := time.Unix(t, 0).In(z.loc)
+	_, off := tt.Zone()
+	s, e := tt.ZoneBounds()
+	z.lo, z.hi, z.off = math.MinInt64, math.MaxInt64, int64(off)
+	if !s.IsZero() {
+		z.lo = s.Unix()
+	}
+	if !e.IsZero() {
+		z.hi = e.Unix()
+	}
+}
+
+// offset returns the UTC offset in force at instant t.
+func (z *zone) offset(t int64) int64 {
+	if t < z.lo || t >= z.hi {
+		z.load(t)
+	}
+	return z.off
+}
+
+// civil returns the wall-clock reading of instant t (civilOf).
+func (z *zone) civil(t int64) int64 { return t + z.offset(t) }
+
+// resolve is resolve(c, z.loc). When one period holds every instant within
+// span of c, only one instant reads c, and it is c minus that period's
+// offset: lookup would find the same.
+func (z *zone) resolve(c int64) int64 {
+	if z.lo <= c-span && c+span < z.hi {
+		return c - z.off
+	}
+	t := resolve(c, z.loc)
+	z.load(t)
+	return t
+}

@@ -34,6 +34,9 @@ func checkRotation(repo *Repo, rot *Rotation, r reporter) {
 	if len(rot.Layers) == 0 {
 		r.errorf(rot.PosOf("layers"), "rotation/missing-field", "add at least one layer with a rotation: {anchor, every, participants}", "a rotation needs at least one layer")
 	}
+	for _, x := range rot.excesses() {
+		r.errorf(x.at, "rotation/too-complex", x.hint, "%s, over the limit of %d: Baton does not work out who is on call from a rotation this large", x.what, x.limit)
+	}
 	imocOK := func(m *Meta, key, h string) {
 		if h == Nobody {
 			return
