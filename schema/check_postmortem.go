@@ -209,7 +209,7 @@ func joinAnd(xs []string) string {
 }
 
 // CheckPolicy applies the rules that depend on the current time: the
-// postmortem due-date policy (SPEC S5). A resolved incident whose severity
+// postmortem due-date policy. A resolved incident whose severity
 // requires a postmortem gets a warning while none is approved, and an error
 // once due_days after resolution have passed.
 func CheckPolicy(repo *Repo, now time.Time) Problems {
@@ -241,12 +241,22 @@ func CheckPolicy(repo *Repo, now time.Time) Problems {
 }
 
 // PostmortemDue returns when the incident's postmortem must be approved, and
-// whether one is required at all (resolved incidents of a severity whose
-// policy requires one).
+// whether one is required at all: resolved incidents of a severity whose
+// policy requires one, resolved on or after postmortem.required_from when
+// that is set.
 func PostmortemDue(c *Config, in *Incident) (time.Time, bool) {
 	sev, _ := c.Severity(in.Severity)
 	if sev == nil || !sev.Postmortem.Required || in.Resolved.IsZero() || in.IsMaintenance() {
 		return time.Time{}, false
+	}
+	if from := c.Postmortem.RequiredFrom; !from.IsZero() {
+		loc := c.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		if in.Resolved.Before(time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc)) {
+			return time.Time{}, false
+		}
 	}
 	return in.Resolved.AddDate(0, 0, sev.Postmortem.DueDays), true
 }

@@ -75,6 +75,11 @@ type Component struct {
 type PostmortemPolicy struct {
 	Meta
 	RequiredSections []string `yaml:"required_sections"`
+	// RequiredFrom, when set, limits the due-date policy to incidents
+	// resolved on or after this day (in the site's time zone): history
+	// brought in from another tool, or kept from before the policy, is not
+	// reported as overdue.
+	RequiredFrom Date `yaml:"required_from"`
 }
 
 // RotationsConfig holds rotation defaults.

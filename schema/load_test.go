@@ -368,6 +368,10 @@ func TestRules(t *testing.T) {
 		// Policy (as of testNow).
 		{"policy: postmortem overdue", []change{{incPath, "severity: SEV3", "severity: SEV2"}, {pmPath, "status: approved", "status: draft"}, {pmPath, "approved: {by: alice, at: 2026-01-12T10:00:00Z}\n", ""}},
 			[]found{{Error, incPath + ":4:11", "postmortem/overdue"}}},
+		{"policy: required_from after the resolution", []change{{incPath, "severity: SEV3", "severity: SEV2"}, {pmPath, "status: approved", "status: draft"}, {pmPath, "approved: {by: alice, at: 2026-01-12T10:00:00Z}\n", ""}, {"baton.yaml", "rotations:\n", "postmortem:\n  required_from: 2026-01-11\nrotations:\n"}},
+			[]found{}},
+		{"policy: required_from on the resolution day", []change{{incPath, "severity: SEV3", "severity: SEV2"}, {pmPath, "status: approved", "status: draft"}, {pmPath, "approved: {by: alice, at: 2026-01-12T10:00:00Z}\n", ""}, {"baton.yaml", "rotations:\n", "postmortem:\n  required_from: 2026-01-10\nrotations:\n"}},
+			[]found{{Error, incPath + ":4:11", "postmortem/overdue"}}},
 		{"policy: postmortem missing but not yet due", []change{{incPath, "severity: SEV3", "severity: SEV2"}, {incPath, "resolved: 2026-01-10T11:00:00Z", "resolved: 2026-11-26T11:00:00Z"}, {pmPath, "2026-01-12T10:00:00Z", "2026-11-27T10:00:00Z"}, {pmPath, "status: approved", "status: draft"}, {pmPath, "approved: {by: alice, at: 2026-11-27T10:00:00Z}\n", ""}},
 			[]found{}},
 		{"policy: no postmortem, not yet due", []change{{incPath, "severity: SEV3", "severity: SEV2"}, {incPath, "resolved: 2026-01-10T11:00:00Z", "resolved: 2026-11-26T11:00:00Z"}, {pmPath, "", ""}},

@@ -136,7 +136,14 @@ func (o *importOptions) apply(ctx context.Context, mk func(repo *schema.Repo) (*
 	}
 	writeText(o.stdout, rep.Problems)
 	if n := rep.Problems.Count(schema.Error); n > 0 {
-		return problemsErrorf("the repository does not validate after the import: %s", plural(n, "error")).withHint("fix the problems above (the imported files are written; a re-run skips them)")
+		ce := problemsErrorf("the repository does not validate after the import: %s", plural(n, "error")).withHint("fix the problems above (the imported files are written; a re-run skips them)")
+		for _, p := range rep.Problems {
+			if p.Code == "postmortem/overdue" {
+				ce = ce.withHint("imported incidents without a postmortem are overdue under your postmortem policy; to apply the policy only from your move to Baton, set postmortem: {required_from: %s} in baton.yaml", now.In(repo.Config.Location).Format("2006-01-02"))
+				break
+			}
+		}
+		return ce
 	}
 	if plan.HasUnsupported() {
 		return problemsErrorf("some items have no exact Baton equivalent and were not imported").withHint("see the unsupported: lines above; docs/migrating.md lists what maps and what does not")
