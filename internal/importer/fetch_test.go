@@ -139,3 +139,21 @@ func TestFollow(t *testing.T) {
 		t.Errorf("away: %v", err)
 	}
 }
+
+func TestRotationID(t *testing.T) {
+	for _, tt := range []struct {
+		given, name, want, err string
+	}{
+		{"", "Platform IMOC", "platform-imoc", ""},
+		{"", "Incident managers", "incident-managers", ""},
+		{"", "X", "pagerduty-p1ab2cd", ""}, // too little to slug: the vendor's id
+		{"", "???", "pagerduty-p1ab2cd", ""},
+		{"mine", "Platform IMOC", "mine", ""},
+		{"Bad Id", "Platform IMOC", "", `rotation id "Bad Id" is not valid`},
+	} {
+		got, err := RotationID(tt.given, tt.name, "pagerduty", "P1AB2CD")
+		if got != tt.want || (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("RotationID(%q, %q) = %q, %v; want %q, %q", tt.given, tt.name, got, err, tt.want, tt.err)
+		}
+	}
+}

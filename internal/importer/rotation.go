@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/batonhq/baton/internal/edit"
 	"github.com/batonhq/baton/oncall"
 	"github.com/batonhq/baton/schema"
 )
@@ -271,3 +272,30 @@ type Restriction struct {
 func clock(s int) string { return fmt.Sprintf("%02d:%02d:%02d", s/3600, s%3600/60, s%60) }
 
 func dur(s int) string { return (time.Duration(s) * time.Second).String() }
+
+// RotationOptions name the rotation file an on-call import writes.
+type RotationOptions struct {
+	// RotationID is the file name (without .yaml); default a slug of the
+	// schedule's name.
+	RotationID string
+}
+
+// RotationID is the id of the rotation file for a vendor's schedule: the
+// one given, else a slug of the schedule's name, else (a name with too
+// little to slug) prefix-<slug of the vendor's schedule id>. It is an error
+// when the result is not a valid id.
+func RotationID(given, name, prefix, vendorID string) (string, error) {
+	id := given
+	if id == "" {
+		id = edit.Slug(name)
+		// edit.Slug makes "incident-…" of a name with fewer than three
+		// letters or digits; a rotation deserves the vendor's id instead.
+		if strings.HasPrefix(id, "incident") && !strings.Contains(strings.ToLower(name), "incident") {
+			id = prefix + "-" + edit.Slug(vendorID)
+		}
+	}
+	if !schema.CheckHandle(id) {
+		return "", fmt.Errorf("rotation id %q is not valid: use lower-case letters, digits and hyphens", id)
+	}
+	return id, nil
+}

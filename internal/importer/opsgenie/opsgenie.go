@@ -20,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/batonhq/baton/internal/edit"
 	"github.com/batonhq/baton/internal/importer"
 	"github.com/batonhq/baton/schema"
 )
@@ -136,11 +135,7 @@ type Period struct {
 }
 
 // Options name the rotation file.
-type Options struct {
-	// RotationID is the file name (without .yaml); default a slug of the
-	// schedule's name.
-	RotationID string
-}
+type Options = importer.RotationOptions
 
 // Translate turns an export into a plan for repo: one rotation file, the
 // people it needs, and notes.
@@ -148,15 +143,9 @@ func Translate(repo *schema.Repo, ex *Export, opt Options) (*importer.Plan, erro
 	plan := &importer.Plan{Source: "Opsgenie"}
 	s := ex.Schedule
 	item := fmt.Sprintf("schedule %s (%s)", s.ID, s.Name)
-	id := opt.RotationID
-	if id == "" {
-		id = edit.Slug(s.Name)
-		if strings.HasPrefix(id, "incident") {
-			id = "opsgenie-" + edit.Slug(s.ID)
-		}
-	}
-	if !schema.CheckHandle(id) {
-		return nil, fmt.Errorf("rotation id %q is not valid: use lower-case letters, digits and hyphens", id)
+	id, err := importer.RotationID(opt.RotationID, s.Name, "opsgenie", s.ID)
+	if err != nil {
+		return nil, err
 	}
 	loc, err := time.LoadLocation(s.Timezone)
 	if err != nil || s.Timezone == "" {
