@@ -172,7 +172,6 @@ func rotationHint(repo *Repo, id string) string {
 	return fmt.Sprintf("create %s/%s.yaml or name one of: %s", RotationsDir, id, strings.Join(ids, ", "))
 }
 
-
 func checkPeople(p *People, r reporter) {
 	handles := map[string]bool{}
 	logins := map[string]string{}

@@ -13,9 +13,9 @@ func TestSuggest(t *testing.T) {
 		want       string
 	}{
 		{"serach", []string{"website", "api", "search"}, "search"},
-		{"sev2", sevs, "SEV2"},       // case does not count
-		{"SEV9", sevs, ""},           // SEV1…SEV4 are all one edit away: no guess
-		{"SEV", sevs, ""},            // a prefix of all of them
+		{"sev2", sevs, "SEV2"}, // case does not count
+		{"SEV9", sevs, ""},     // SEV1…SEV4 are all one edit away: no guess
+		{"SEV", sevs, ""},      // a prefix of all of them
 		{"titel", []string{"title", "severity", "component"}, "title"},
 		{"xyz", []string{"title"}, ""}, // nothing close
 		{"2026-11-20-chekout-errors", []string{"2026-11-20-checkout-errors", "2026-11-21-checkout-errors"}, "2026-11-20-checkout-errors"},
