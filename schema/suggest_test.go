@@ -17,7 +17,9 @@ func TestSuggest(t *testing.T) {
 		{"SEV9", sevs, ""},     // SEV1…SEV4 are all one edit away: no guess
 		{"SEV", sevs, ""},      // a prefix of all of them
 		{"titel", []string{"title", "severity", "component"}, "title"},
-		{"xyz", []string{"title"}, ""}, // nothing close
+		{"xyz", []string{"title"}, ""},                // nothing close
+		{"cta", []string{"ann", "bob", "cat"}, "cat"}, // a swap of two letters is one edit
+		{"imco", []string{"imoc", "imoc-payments"}, "imoc"},
 		{"2026-11-20-chekout-errors", []string{"2026-11-20-checkout-errors", "2026-11-21-checkout-errors"}, "2026-11-20-checkout-errors"},
 		{"anything", nil, ""},
 	}
