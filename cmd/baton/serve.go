@@ -112,10 +112,11 @@ func (o *serveOptions) run(ctx context.Context) error {
 	if _, err := o.Now(); err != nil {
 		return err
 	}
-	info, err := os.Stat(o.repoDir)
-	if err != nil || !info.IsDir() {
-		return failuref("cannot open repository %s: not a folder", o.repoDir).withHint("pass --repo DIR, the folder that holds baton.yaml")
+	root, err := o.openRoot()
+	if err != nil {
+		return err
 	}
+	root.Close()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return failuref("cannot listen on %s: %v", o.addr, err).withHint("pick another port with --addr 127.0.0.1:PORT")
