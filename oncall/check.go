@@ -10,7 +10,7 @@ import (
 // GapHorizon is how far ahead [Check] looks for stretches with nobody on.
 const GapHorizon = 90 * 24 * time.Hour
 
-// Check adds the validation rules of SPEC S7 that need rotation arithmetic
+// Check adds the validation rules that need rotation arithmetic
 // (package schema checks everything else):
 //
 //   - rotation/gap (warning): the IMOC slot is empty at some time in the

@@ -5,7 +5,7 @@
 // turns wall-clock values into instants by the rules of RFC 5545 ([Resolve])
 // and writes schedules as iCalendar files ([WriteICal]).
 //
-// The semantics are those of SPEC S6; in short:
+// The semantics are those of docs/rotations.md; in short:
 //
 //   - Wall-clock values (anchors, roster changes, window times, exclude days)
 //     are read in the layer's time zone. An ambiguous time (clocks go back)

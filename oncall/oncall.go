@@ -168,14 +168,14 @@ func (e *engine) assigned(t int64) bool {
 }
 
 // At returns the final IMOC set and shadows at t, and the layer and shift
-// that produced the set (SPEC S6 rules 1–6). Times in the result are in the
+// that produced the set (docs/rotations.md). Times in the result are in the
 // rotation's time zone. Instants are taken to the second.
 func At(r *schema.Rotation, t time.Time) State {
 	return newEngine(r).at(t.Unix(), true)
 }
 
 // NextChange returns the first instant after t at which the final IMOC set
-// differs from the set at t, and the new set (SPEC S6 rule 7). ok is false
+// differs from the set at t, and the new set. ok is false
 // when nothing changes within [Horizon] years. Shadow changes alone do not
 // count.
 func NextChange(r *schema.Rotation, t time.Time) (at time.Time, imoc []string, ok bool) {

@@ -175,7 +175,7 @@ func checkPostmortem(repo *Repo, in *Incident, pm *Postmortem, r reporter) {
 
 // checkNoPersonNamed warns when a published public postmortem names a
 // person: its summary, body and action-item titles go to the public site
-// verbatim, and the public site names nobody (SPEC S9).
+// verbatim, and the public site names nobody.
 func checkNoPersonNamed(repo *Repo, pm *Postmortem, r reporter) {
 	re := repo.personMention
 	if re == nil {
@@ -205,7 +205,7 @@ func joinAnd(xs []string) string {
 }
 
 // CheckPolicy applies the rules that depend on the current time: the
-// postmortem due-date policy (SPEC S5). A resolved incident whose severity
+// postmortem due-date policy. A resolved incident whose severity
 // requires a postmortem gets a warning while none is approved, and an error
 // once due_days after resolution have passed.
 func CheckPolicy(repo *Repo, now time.Time) Problems {

@@ -424,7 +424,7 @@ type jsDoc struct {
 }
 
 // jsFindDocs lists the documents of an incidents repository by the layout
-// of SPEC S1.
+// of an incidents repository.
 func jsFindDocs(t *testing.T, fsys fs.FS) []jsDoc {
 	t.Helper()
 	var docs []jsDoc
