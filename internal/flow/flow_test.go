@@ -385,9 +385,11 @@ func (w *world) head(t *testing.T, branch string) (*object.Commit, []string) {
 	return c, names
 }
 
+// declare declares a SEV2 on checkout with the platform IMOC (checkout's
+// own rotation would be imoc-global).
 func declare(title string, at time.Time) flow.Edit {
 	return flow.IncidentEdit(flow.Declare, func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
-		return edit.Declare(repo, edit.Declaration{Title: title, Severity: "SEV2", Owner: "ellie", Visibility: "internal",
+		return edit.Declare(repo, edit.Declaration{Title: title, Severity: "SEV2", Owner: "ellie", Visibility: "internal", Rotation: "imoc-platform",
 			Components: []edit.Component{{ID: "checkout", Impact: "partial_outage"}}, At: at})
 	})
 }
