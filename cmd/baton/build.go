@@ -70,9 +70,9 @@ folder.`,
 }
 
 func (o *buildOptions) run(ctx context.Context) error {
-	audience, err := generator.ParseAudience(o.audience)
+	audience, err := parseAudience(o.audience)
 	if err != nil {
-		return usageErrorf("%v", err).withHint("use --audience public or --audience internal")
+		return err
 	}
 	if o.out == "" {
 		o.out = filepath.Join(o.repoDir, defaultOut(audience))
@@ -101,6 +101,16 @@ func (o *buildOptions) run(ctx context.Context) error {
 		plural(site.Pages, "page"), plural(site.Incidents, "incident"), audience,
 		filepath.Clean(o.out)+string(filepath.Separator), elapsed.Round(time.Millisecond))
 	return nil
+}
+
+// parseAudience parses --audience, suggesting the audience meant.
+func parseAudience(v string) (generator.Audience, error) {
+	a, err := generator.ParseAudience(v)
+	if err != nil {
+		return a, didYouMean(usageErrorf("%v", err), "--audience", v, []string{"public", "internal"}).
+			withHint("use --audience public or --audience internal")
+	}
+	return a, nil
 }
 
 // defaultOut is the folder, in the repository, that a build for audience

@@ -265,6 +265,15 @@ opens pull requests for incident updates and renders a static status site.`,
 	return root
 }
 
+// didYouMean adds "did you mean FLAG VALUE?" to e when one of allowed is
+// close to the value v that was given.
+func didYouMean(e *cliError, flag, v string, allowed []string) *cliError {
+	if s := schema.Suggest(v, allowed); s != "" {
+		return e.withHint("did you mean %s %s?", flag, s)
+	}
+	return e
+}
+
 // flagError turns a flag parsing error into a usage error; an unknown flag
 // gets the closest flag of the command as a suggestion.
 func flagError(cmd *cobra.Command, err error) error {

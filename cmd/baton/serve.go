@@ -105,9 +105,9 @@ then it exits with status 130.`,
 }
 
 func (o *serveOptions) run(ctx context.Context) error {
-	audience, err := generator.ParseAudience(o.audience)
+	audience, err := parseAudience(o.audience)
 	if err != nil {
-		return usageErrorf("%v", err).withHint("use --audience public or --audience internal")
+		return err
 	}
 	if _, err := o.Now(); err != nil {
 		return err
