@@ -109,10 +109,14 @@ func (g *globals) locateRepo(given bool, commandName string) error {
 	if err != nil {
 		return failuref("finding the current folder: %w", err)
 	}
-	dir, ok := findRepoUp(wd)
+	dir, gitTop, ok := findRepoUp(wd)
 	if !ok {
-		return usageErrorf("no baton.yaml here or in any parent folder").
+		e := usageErrorf("no baton.yaml here or in any parent folder").
 			withHint("run `baton init` to start an incidents repository here, or pass --repo DIR")
+		if gitTop != "" && gitTop != wd {
+			e = e.withHint("the search stopped at the top of the git repository %s", gitTop)
+		}
+		return e
 	}
 	if rel, err := filepath.Rel(wd, dir); err == nil {
 		dir = rel
@@ -122,18 +126,19 @@ func (g *globals) locateRepo(given bool, commandName string) error {
 }
 
 // findRepoUp returns the first folder from dir upwards that holds
-// baton.yaml, without going above a folder that holds .git.
-func findRepoUp(dir string) (string, bool) {
+// baton.yaml, without going above a folder that holds .git; when it finds
+// none, gitTop is where it stopped at such a folder, if it did.
+func findRepoUp(dir string) (repo, gitTop string, ok bool) {
 	for {
 		if info, err := os.Stat(filepath.Join(dir, schema.ConfigFile)); err == nil && info.Mode().IsRegular() {
-			return dir, true
+			return dir, "", true
 		}
 		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			return "", false // the top of this git work tree
+			return "", dir, false // the top of this git work tree
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", false
+			return "", "", false
 		}
 		dir = parent
 	}
