@@ -89,6 +89,7 @@ baton/incident/<id>, pushed, and a pull request is opened (or found).`,
 }
 
 func (o *declareOptions) run(ctx context.Context) error {
+	o.typ = strings.ToLower(strings.TrimSpace(o.typ))
 	maint := o.typ == schema.TypeMaintenance
 	var missing []string
 	if o.title == "" {
@@ -197,7 +198,7 @@ func (o *declareOptions) describe(res *edit.Result, cfg *schema.Config) {
 		if w := in.Scheduled; w != nil {
 			window = ", " + formatWindow(w, cfg)
 		}
-		fmt.Fprintf(o.stdout, "scheduled %s: maintenance%s, %s\n", res.ID, window, strings.TrimPrefix(describeRoles(in), ", "))
+		fmt.Fprintf(o.stdout, "scheduled %s: maintenance%s, %s\n", res.ID, window, describeRoles(in))
 	} else {
 		fmt.Fprintf(o.stdout, "declared %s: %s\n", res.ID, describeRoles(in))
 	}
