@@ -113,13 +113,15 @@ func strPtr(s string) *string {
 
 // maintenanceStatus maps a maintenance's status to Statuspage's
 // maintenance enum (a maintenance may use the incident statuses).
+// Statuspage has no "cancelled": a cancelled maintenance is over, so it is
+// "completed" there, and its last update says that it was cancelled.
 func maintenanceStatus(s string) string {
 	switch s {
 	case schema.StatusInvestigating, schema.StatusIdentified:
 		return schema.StatusInProgress
 	case schema.StatusMonitoring:
 		return schema.StatusVerifying
-	case schema.StatusResolved:
+	case schema.StatusResolved, schema.StatusCancelled:
 		return schema.StatusCompleted
 	}
 	return s

@@ -1,5 +1,5 @@
-// Package generator renders an incidents repository as a static site
-// (SPEC S9): the status page, the incident history, one page per incident
+// Package generator renders an incidents repository as a static site: the
+// status page, the incident history, one page per incident
 // and postmortem, an Atom feed, a Statuspage-compatible JSON API and, for
 // the internal audience, on-call and metrics pages.
 //
@@ -103,7 +103,7 @@
 //
 // # Metrics
 //
-// Internal builds also have metrics/index.html (SPEC S10): the
+// Internal builds also have metrics/index.html: the
 // [metrics.Report] that [metrics.Compute] derives as of Options.Now over
 // its default window (twelve calendar months in the site's zone, the
 // current one included), drawn as the inline SVG charts of

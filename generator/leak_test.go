@@ -221,7 +221,7 @@ func TestPublicBuildLeaksNothing(t *testing.T) {
 			t.Errorf("internal build does not show the instant %s", s)
 		}
 	}
-	// The metrics page names people: internal only (SPEC S9).
+	// The metrics page names people: internal only.
 	if m := internal.Files["metrics/index.html"]; !bytes.Contains(m, []byte("MKR-NAME-IMOC")) || !bytes.Contains(m, []byte("MKR-NAME-SHADOW")) {
 		t.Error("internal metrics/index.html does not name the IMOC and the trainee; the test below would prove nothing")
 	}

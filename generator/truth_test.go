@@ -257,3 +257,45 @@ func TestAudiencesHaveDistinctIDs(t *testing.T) {
 		check(t, fsys, "")
 	})
 }
+
+// A cancelled maintenance is over: not upcoming or in progress, its
+// components are operational again from the cancellation on, the API
+// (which knows no "cancelled") calls it completed, and the page says
+// "Cancelled".
+func TestCancelledMaintenance(t *testing.T) {
+	const p = "incidents/2026/2026-11-27-search-maintenance/incident.md"
+	fsys := fixtureFS(t)
+	data := strings.Replace(string(fsys[p].Data), "status: in_progress\n", "status: cancelled\nresolved: 2026-11-27T11:00:00Z\n", 1)
+	data = strings.Replace(data, "    message: The rebuild has started.\n", "    message: The rebuild has started.\n  - at: 2026-11-27T11:00:00Z\n    status: cancelled\n    message: We stopped the rebuild; it will be rescheduled.\n", 1)
+	fsys[p] = &fstest.MapFile{Data: []byte(data)}
+	for _, a := range []Audience{Public, Internal} {
+		site := buildFS(t, fsys, a, fixtureNow)
+		sum := decodeAPI(t, site, "api/v2/summary.json")
+		for _, m := range sum.ScheduledMaintenances {
+			if m.ID == "2026-11-27-search-maintenance" {
+				t.Errorf("%s: the cancelled maintenance is listed as scheduled or active", a)
+			}
+		}
+		for _, c := range sum.Components {
+			if c.Name == "Search" && c.Status != "operational" {
+				t.Errorf("%s: Search is %s after the maintenance was cancelled", a, c.Status)
+			}
+		}
+		found := false
+		for _, m := range decodeAPI(t, site, "api/v2/scheduled-maintenances.json").ScheduledMaintenances {
+			if m.ID == "2026-11-27-search-maintenance" {
+				found = true
+				if m.Status != "completed" || m.IncidentUpdates[0].Status != "completed" || m.IncidentUpdates[0].Body != "We stopped the rebuild; it will be rescheduled." {
+					t.Errorf("%s: API maintenance %s, last update %+v", a, m.Status, m.IncidentUpdates[0])
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: the cancelled maintenance is missing from scheduled-maintenances.json", a)
+		}
+		page := string(site.Files["incidents/2026-11-27-search-maintenance/index.html"])
+		if !strings.Contains(page, "Cancelled") || strings.Contains(page, "In progress</span>") {
+			t.Errorf("%s: the page does not say Cancelled", a)
+		}
+	}
+}

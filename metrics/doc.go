@@ -1,4 +1,4 @@
-// Package metrics measures how well the incident process runs (SPEC S10):
+// Package metrics measures how well the incident process runs:
 // how quickly incidents are detected, acknowledged, mitigated and resolved,
 // whether postmortems are approved on time, whether action items are
 // closed, how the IMOC load is spread, and how far each trainee IMOC has got

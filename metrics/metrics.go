@@ -28,8 +28,8 @@ func DefaultSince(now time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month()-11, 1, 0, 0, 0, 0, loc)
 }
 
-// Report holds every figure of SPEC S10. See the package documentation for
-// the definitions and docs/metrics.md for the JSON shape.
+// Report holds every figure of the process report. See the package
+// documentation for the definitions and docs/metrics.md for the JSON shape.
 type Report struct {
 	// Now and Since bound the window [Since, Now); both are in UTC.
 	Now   time.Time `json:"now"`

@@ -270,7 +270,7 @@ func (e *engine) step(t int64) (final, int64) {
 }
 
 // At returns the final IMOC set and shadows at t, and the layer and shift
-// that produced the set. Times in the result are in the rotation's time
+// that produced the set (docs/rotations.md). Times in the result are in the rotation's time
 // zone. Instants are taken to the second.
 //
 // A rotation over the size limits of package schema (which validation

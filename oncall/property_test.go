@@ -180,7 +180,7 @@ func (g *gen) rotation(start time.Time) *schema.Rotation {
 	return r
 }
 
-// ref is the reference implementation: every rule of SPEC S6 written as
+// ref is the reference implementation: every rule of docs/rotations.md written as
 // plainly as possible, by walking handoffs and days one at a time over a
 // bounded range. It shares only Resolve with the package.
 type ref struct {

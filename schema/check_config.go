@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"net/url"
 	"reflect"
@@ -112,15 +113,50 @@ func checkConfig(c *Config, r reporter) {
 	if c.Training.Incidents < 0 || c.Training.Major < 0 || c.Training.Major > c.Training.Incidents {
 		r.errorf(c.Training.Pos, "config/bad-policy", "e.g. incidents: 3, major: 1", "training needs 0 ≤ major ≤ incidents")
 	}
+	if v := c.Declare.Visibility; v != "" {
+		oneOf(r, &c.Declare.Meta, "visibility", v, "config/bad-value", Public, Internal)
+	}
+	var groups []string
+	for _, comp := range c.Components {
+		if comp.Group != "" && !slices.Contains(groups, comp.Group) {
+			groups = append(groups, comp.Group)
+		}
+	}
+	for _, g := range slices.Sorted(maps.Keys(c.Rotations.Groups)) {
+		if !slices.Contains(groups, g) {
+			hint := "name a group of the components above"
+			if s := Suggest(g, groups); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			} else if len(groups) > 0 {
+				hint = "groups in baton.yaml: " + strings.Join(groups, ", ")
+			}
+			r.errorf(c.Rotations.PosOf("groups."+g), "config/unknown-group", hint, "rotations.groups names the group %q, which no component has", g)
+		}
+	}
 }
 
-// checkConfigRefs checks references from baton.yaml to other files, and
-// that the public text of baton.yaml names nobody from people.yaml.
+// checkConfigRefs checks references from baton.yaml to other files (the
+// rotations named by rotations.default, rotations.groups and components),
+// and that the public text of baton.yaml names nobody from people.yaml.
 func (l *loader) checkConfigRefs(repo *Repo) {
 	c := repo.Config
 	r := l.reporter(ConfigFile)
 	if c.Rotations.Default != "" && !repo.rotationFiles[c.Rotations.Default] {
-		r.errorf(c.Rotations.PosOf("default"), "config/unknown-rotation", fmt.Sprintf("create %s/%s.yaml or name one of: %s", RotationsDir, c.Rotations.Default, strings.Join(rotationIDs(repo), ", ")), "default rotation %q does not exist", c.Rotations.Default)
+		r.errorf(c.Rotations.PosOf("default"), "config/unknown-rotation", rotationHint(repo, c.Rotations.Default), "default rotation %q does not exist", c.Rotations.Default)
+	}
+	for _, g := range slices.Sorted(maps.Keys(c.Rotations.Groups)) {
+		switch id := c.Rotations.Groups[g]; {
+		case id == "":
+			r.errorf(c.Rotations.PosOf("groups."+g), "config/missing-field", "write the id of a rotation, e.g. "+g+": imoc-payments", "rotations.groups has no rotation for the group %q", g)
+		case !repo.rotationFiles[id]:
+			r.errorf(c.Rotations.PosOf("groups."+g), "config/unknown-rotation", rotationHint(repo, id), "rotation %q of the group %q does not exist", id, g)
+		}
+	}
+	for i := range c.Components {
+		comp := &c.Components[i]
+		if comp.Rotation != "" && !repo.rotationFiles[comp.Rotation] {
+			r.errorf(comp.PosOf("rotation"), "config/unknown-rotation", rotationHint(repo, comp.Rotation), "rotation %q of the component %s does not exist", comp.Rotation, comp.ID)
+		}
 	}
 	re := repo.personMention
 	if re == nil {
@@ -143,12 +179,17 @@ func (l *loader) checkConfigRefs(repo *Repo) {
 	}
 }
 
-func rotationIDs(repo *Repo) []string {
-	var ids []string
-	for _, r := range repo.Rotations {
-		ids = append(ids, r.ID)
+// rotationHint is the hint for a rotation id that has no file: the closest
+// id, or the ids there are.
+func rotationHint(repo *Repo, id string) string {
+	ids := slices.Sorted(maps.Keys(repo.rotationFiles))
+	if s := Suggest(id, ids); s != "" {
+		return fmt.Sprintf("did you mean %q?", s)
 	}
-	return ids
+	if len(ids) == 0 {
+		return fmt.Sprintf("create %s/%s.yaml", RotationsDir, id)
+	}
+	return fmt.Sprintf("create %s/%s.yaml or name one of: %s", RotationsDir, id, strings.Join(ids, ", "))
 }
 
 func checkPeople(p *People, r reporter) {

@@ -55,7 +55,7 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 	}
 
 	if in.Rotation != "" && !repo.rotationFiles[in.Rotation] {
-		r.errorf(in.PosOf("rotation"), "incident/unknown-rotation", fmt.Sprintf("name a file in %s/ without .yaml", RotationsDir), "rotation %q does not exist", in.Rotation)
+		r.errorf(in.PosOf("rotation"), "incident/unknown-rotation", rotationHint(repo, in.Rotation), "rotation %q does not exist", in.Rotation)
 	}
 
 	// People and roles.

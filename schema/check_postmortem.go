@@ -179,7 +179,7 @@ const namesPersonHint = "describe roles instead of people (\"the IMOC\", \"an en
 
 // checkNoPersonNamed reports a published public postmortem that names a
 // person: its summary, body and action-item titles go to the public site
-// verbatim, and the public site names nobody (SPEC S9).
+// verbatim, and the public site names nobody.
 func checkNoPersonNamed(repo *Repo, pm *Postmortem, r reporter) {
 	re := repo.personMention
 	if re == nil {

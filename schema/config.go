@@ -1,9 +1,12 @@
 package schema
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Config is baton.yaml: the site, the GitHub repository, severities,
-// components and policies (SPEC S2).
+// components, policies and the defaults of `baton declare`.
 type Config struct {
 	Meta
 	Site       Site             `yaml:"site"`
@@ -13,6 +16,7 @@ type Config struct {
 	Postmortem PostmortemPolicy `yaml:"postmortem"`
 	Rotations  RotationsConfig  `yaml:"rotations"`
 	Training   Training         `yaml:"training"`
+	Declare    DeclareDefaults  `yaml:"declare"`
 
 	// Location is Site.TimeZone resolved (UTC when unset or invalid).
 	Location *time.Location `yaml:"-"`
@@ -69,6 +73,10 @@ type Component struct {
 	Group       string `yaml:"group"`
 	Tier        int    `yaml:"tier"`
 	Description string `yaml:"description"`
+	// Rotation is the id of the IMOC rotation responsible for the
+	// component; empty means its group's (RotationsConfig.Groups), else
+	// the default.
+	Rotation string `yaml:"rotation"`
 }
 
 // PostmortemPolicy holds organisation-wide postmortem rules.
@@ -82,13 +90,30 @@ type PostmortemPolicy struct {
 	RequiredFrom Date `yaml:"required_from"`
 }
 
-// RotationsConfig holds rotation defaults.
+// RotationsConfig says which IMOC rotation is responsible for what.
 type RotationsConfig struct {
 	Meta
+	// Default is the rotation of incidents that name none and affect no
+	// component with a rotation of its own.
 	Default string `yaml:"default"`
+	// Groups maps a component group (Component.Group) to the rotation
+	// responsible for its components.
+	Groups map[string]string `yaml:"groups"`
 }
 
-// Training holds the IMOC qualification threshold (SPEC S10).
+// DeclareDefaults are the defaults of `baton declare`. They apply when an
+// incident is declared and are written into it; they never change what an
+// existing file means.
+type DeclareDefaults struct {
+	Meta
+	// Visibility is the visibility of new incidents (and maintenances)
+	// when --visibility is not given: public or internal. Empty means
+	// internal for incidents and public for maintenances.
+	Visibility string `yaml:"visibility"`
+}
+
+// Training holds the IMOC qualification threshold used by reports and the
+// metrics page.
 type Training struct {
 	Meta
 	// Incidents is how many incidents a trainee must shadow (default 3).
@@ -122,6 +147,39 @@ func (c *Config) Severity(id string) (*Severity, int) {
 		}
 	}
 	return nil, -1
+}
+
+// SeverityFold returns the severity whose id equals id without regard to
+// case ("sev2" finds SEV2) and its rank, or nil and -1. An exact match
+// wins over a folded one.
+func (c *Config) SeverityFold(id string) (*Severity, int) {
+	if s, i := c.Severity(id); s != nil {
+		return s, i
+	}
+	for i := range c.Severities {
+		if strings.EqualFold(c.Severities[i].ID, id) {
+			return &c.Severities[i], i
+		}
+	}
+	return nil, -1
+}
+
+// ComponentRotation returns the rotation responsible for a component: its
+// own rotation, else its group's, else "". from says which ("component"
+// or "group").
+func (c *Config) ComponentRotation(comp *Component) (id, from string) {
+	if comp == nil {
+		return "", ""
+	}
+	if comp.Rotation != "" {
+		return comp.Rotation, "component"
+	}
+	if comp.Group != "" {
+		if id := c.Rotations.Groups[comp.Group]; id != "" {
+			return id, "group"
+		}
+	}
+	return "", ""
 }
 
 // Component returns the component with the given id, or nil.

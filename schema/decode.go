@@ -108,6 +108,8 @@ type decoder struct {
 	budget  int
 	cache   *fieldCache
 	kept    []*yaml.Node // the element nodes of the slice decoded last
+	// keptKeys holds the value node of each entry of the map decoded last.
+	keptKeys map[string]*yaml.Node
 }
 
 func newDecoder(r reporter, lineOff int, cache *fieldCache) *decoder {
@@ -301,9 +303,48 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, depth int) bool {
 		return true
 	case reflect.Struct:
 		return d.decodeStruct(n, v, depth)
+	case reflect.Map:
+		return d.decodeMap(n, v, depth)
 	}
 	d.r.errorf(d.pos(n), "yaml/wrong-type", "", "cannot decode %s here", kindName(n))
 	return false
+}
+
+// decodeMap fills a map with text keys, such as rotations.groups, from a
+// mapping. An entry whose value cannot be decoded is reported and left out.
+// d.keptKeys holds the value node of each key kept, for positions.
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, depth int) bool {
+	if n.Kind != yaml.MappingNode {
+		d.r.errorf(d.pos(n), "yaml/wrong-type", "", "expected a mapping of keys to values, got %s", kindName(n))
+		return false
+	}
+	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	kept := make(map[string]*yaml.Node, len(n.Content)/2)
+	seen := make(map[string]Pos, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.r.errorf(d.pos(k), "yaml/wrong-type", "", "a key must be plain text, got %s", kindName(k))
+			continue
+		}
+		if k.Value == "<<" {
+			d.r.errorf(d.pos(k), "yaml/merge-key", "write the keys out in full", "YAML merge keys (<<) are not supported")
+			continue
+		}
+		if prev, dup := seen[k.Value]; dup {
+			d.r.errorf(d.pos(k), "yaml/duplicate-key", fmt.Sprintf("remove one of the two; the first is on line %d", prev.Line), "key %q appears twice in this mapping", k.Value)
+			continue
+		}
+		seen[k.Value] = d.pos(k)
+		e := reflect.New(v.Type().Elem()).Elem()
+		if d.decode(val, e, depth+1) {
+			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
+			kept[k.Value] = val
+		}
+	}
+	v.Set(m)
+	d.keptKeys = kept
+	return true
 }
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, depth int) bool {
@@ -360,9 +401,34 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, depth int) bool {
 					meta.Keys[f.name+"."+strconv.Itoa(j)] = d.pos(c)
 				}
 			}
+			if okVal && fv.Kind() == reflect.Map {
+				// "key.NAME" is the position of the value of entry NAME.
+				for name, c := range d.keptKeys {
+					meta.Keys[f.name+"."+name] = d.pos(c)
+				}
+			}
 		}
 	}
 	return true
+}
+
+// Suggest returns the candidate closest to s (compared without regard to
+// case) when it is close enough to be a plausible typo and no other
+// candidate is as close, or "". It is the "did you mean" of every message
+// about a value that is not in a known list.
+func Suggest(s string, candidates []string) string {
+	best := suggest(s, candidates)
+	if best == "" {
+		return ""
+	}
+	ls := strings.ToLower(s)
+	d := levenshtein(ls, strings.ToLower(best))
+	for _, c := range candidates {
+		if c != best && !strings.EqualFold(c, best) && levenshtein(ls, strings.ToLower(c)) == d {
+			return "" // a tie: any pick would be a guess
+		}
+	}
+	return best
 }
 
 // suggest returns the candidate closest to s when it is close enough to be
@@ -386,8 +452,12 @@ func suggest(s string, candidates []string) string {
 	return ""
 }
 
+// levenshtein is the edit distance between a and b in runes, counting the
+// swap of two adjacent runes as one edit ("serach" is one edit from
+// "search"): the optimal string alignment distance.
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -401,8 +471,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

@@ -9,7 +9,7 @@
 //
 // # The repository
 //
-// An incidents repository (SPEC S1) is laid out as
+// An incidents repository is laid out as
 //
 //	baton.yaml                                    Config: site, GitHub, severities, components, policies
 //	people.yaml                                   People: handles, names, GitHub logins, IMOC status
@@ -50,7 +50,7 @@
 //
 // # Validation
 //
-// Load applies every static rule of SPEC S4, S5 and S7: references between
+// Load applies every static rule of the file formats: references between
 // files, roles (the owner owns the incident, a qualified IMOC owns the
 // process, trainees shadow), time order, status updates, leveling guidance
 // ([SuggestSeverity]), required postmortem sections, action items and the

@@ -2,7 +2,7 @@ package schema
 
 import "time"
 
-// Incident types (SPEC S4).
+// Incident types.
 const (
 	TypeIncident    = "incident"
 	TypeMaintenance = "maintenance"
@@ -17,12 +17,14 @@ const (
 )
 
 // Maintenance statuses. A maintenance uses these (as Statuspage does) or the
-// incident statuses; "completed" ends it like "resolved".
+// incident statuses; "completed" ends it like "resolved", and "cancelled"
+// ends it without the work having been done (or with the work abandoned).
 const (
 	StatusScheduled  = "scheduled"
 	StatusInProgress = "in_progress"
 	StatusVerifying  = "verifying"
 	StatusCompleted  = "completed"
+	StatusCancelled  = "cancelled"
 )
 
 // Visibilities of incidents and postmortems.
@@ -43,7 +45,7 @@ const (
 var IncidentStatuses = []string{StatusInvestigating, StatusIdentified, StatusMonitoring, StatusResolved}
 
 // MaintenanceStatuses lists the statuses of type: maintenance.
-var MaintenanceStatuses = []string{StatusScheduled, StatusInProgress, StatusVerifying, StatusCompleted}
+var MaintenanceStatuses = []string{StatusScheduled, StatusInProgress, StatusVerifying, StatusCompleted, StatusCancelled}
 
 // Impacts lists the component impacts.
 var Impacts = []string{ImpactDegraded, ImpactPartial, ImpactMajor, ImpactMaintenance}
@@ -121,9 +123,13 @@ func (in *Incident) IsPublic() bool { return in.Visibility == Public }
 func (in *Incident) IsMaintenance() bool { return in.Type == TypeMaintenance }
 
 // IsResolved reports whether the incident has ended (resolved, or a
-// completed maintenance).
-func (in *Incident) IsResolved() bool {
-	return in.Status == StatusResolved || in.Status == StatusCompleted
+// completed or cancelled maintenance).
+func (in *Incident) IsResolved() bool { return IsEndStatus(in.Status) }
+
+// IsEndStatus reports whether a status ends an incident or a maintenance:
+// resolved, completed or cancelled. An ended incident has `resolved` set.
+func IsEndStatus(status string) bool {
+	return status == StatusResolved || status == StatusCompleted || status == StatusCancelled
 }
 
 // RotationID returns the incident's rotation, or the repository default.

@@ -15,8 +15,8 @@ const JSONSchemaBaseURL = "https://raw.githubusercontent.com/batonhq/baton/main/
 //go:embed jsonschema/*.json
 var jsonSchemaFS embed.FS
 
-// jsonSchemaNames lists the schemas in the order the file formats are
-// introduced (SPEC S2–S6).
+// jsonSchemaNames lists the schemas in the order docs/file-formats.md
+// introduces the file formats.
 var jsonSchemaNames = []string{"config", "people", "rotation", "incident", "postmortem"}
 
 // JSONSchemaNames returns the names of the published JSON Schemas (draft

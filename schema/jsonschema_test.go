@@ -336,7 +336,7 @@ func (w *jsShapeWalker) check(at string, s map[string]any, typ reflect.Type, req
 		want = "boolean"
 	case typ.Kind() == reflect.Slice:
 		want = "array"
-	case typ.Kind() == reflect.Struct:
+	case typ.Kind() == reflect.Struct, typ.Kind() == reflect.Map:
 		want = "object"
 	default:
 		t.Errorf("%s: Go type %s has no JSON Schema mapping in this test", at, typ)
@@ -356,6 +356,20 @@ func (w *jsShapeWalker) check(at string, s map[string]any, typ reflect.Type, req
 		w.check(at+"[]", items, typ.Elem(), true)
 	case "object":
 		if isScalar {
+			return
+		}
+		if typ.Kind() == reflect.Map {
+			// A mapping of free-form text keys: every value has the
+			// map's element type.
+			if typ.Key().Kind() != reflect.String || a["properties"] != nil {
+				t.Errorf("%s: a map needs text keys and no fixed properties", at)
+			}
+			values, ok := a["additionalProperties"].(map[string]any)
+			if !ok {
+				t.Errorf("%s: a map needs an additionalProperties schema for its values", at)
+				return
+			}
+			w.check(at+"{}", values, typ.Elem(), true)
 			return
 		}
 		if a["additionalProperties"] != false {
@@ -410,7 +424,7 @@ type jsDoc struct {
 }
 
 // jsFindDocs lists the documents of an incidents repository by the layout
-// of SPEC S1.
+// of an incidents repository.
 func jsFindDocs(t *testing.T, fsys fs.FS) []jsDoc {
 	t.Helper()
 	var docs []jsDoc

@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// File and folder names of an incidents repository (SPEC S1).
+// File and folder names of an incidents repository.
 const (
 	ConfigFile     = "baton.yaml"
 	PeopleFile     = "people.yaml"

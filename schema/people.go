@@ -2,7 +2,7 @@ package schema
 
 import "time"
 
-// IMOC qualification states of a person (SPEC S3).
+// IMOC qualification states of a person (Person.IMOC).
 const (
 	IMOCQualified = "qualified"
 	IMOCTrainee   = "trainee"

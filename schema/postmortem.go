@@ -13,7 +13,7 @@ const (
 // PostmortemStatuses lists the postmortem statuses in order.
 var PostmortemStatuses = []string{PMDraft, PMInReview, PMApproved, PMPublished}
 
-// Postmortem is incidents/<YYYY>/<id>/postmortem.md (SPEC S5).
+// Postmortem is incidents/<YYYY>/<id>/postmortem.md.
 type Postmortem struct {
 	Meta
 	// Path is the file's slash-separated path inside the repo.

@@ -11,7 +11,7 @@ const Nobody = "nobody"
 // WithIMOC is the Shadow.With value that follows whoever is the final IMOC.
 const WithIMOC = "imoc"
 
-// Override kinds (SPEC S6 rule 5).
+// Override kinds, applied in file order to the final IMOC set.
 const (
 	OverrideAssign  = "assign"
 	OverrideReplace = "replace"
@@ -23,7 +23,8 @@ const (
 var OverrideKinds = []string{OverrideAssign, OverrideReplace, OverrideAdd, OverrideRemove}
 
 // Rotation is rotations/<id>.yaml: an IMOC rotation made of layers,
-// overrides and shadows (SPEC S6). The arithmetic lives in package oncall.
+// overrides and shadows (docs/rotations.md). The arithmetic lives in
+// package oncall.
 type Rotation struct {
 	Meta
 	// ID is the file name without .yaml.

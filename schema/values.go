@@ -114,7 +114,7 @@ func (c Clock) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 // Unit is the unit of a rotation's handoff interval.
 type Unit string
 
-// Handoff interval units (S6).
+// Handoff interval units of a rotation layer (Every).
 const (
 	Hours  Unit = "h"
 	Days   Unit = "d"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -52,12 +51,18 @@ temporary folders that killed builds left there.
 Build replaces only a missing or empty folder or a site Baton wrote: every
 site holds .baton-site, which records its audience (it is harmless to
 publish). A site of the other audience is replaced only with --force. See
-docs/build-and-serve.md.`,
+docs/build-and-serve.md.
+
+Without --out the public site goes to public/ and the internal one to
+internal-site/, both at the top of the repository (whatever the current
+folder), so that an internal build never lands where the public site is
+published. A --out given on the command line is relative to the current
+folder.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.out, "out", "public", "write the site into `DIR` (replaced as a whole)")
+	f.StringVar(&o.out, "out", "", "write the site into `DIR` (replaced as a whole; default: public/, or internal-site/ for --audience internal, in the repository)")
 	f.StringVar(&o.audience, "audience", "public", "`AUDIENCE`: public or internal")
 	f.StringVar(&o.baseURL, "base-url", "", "absolute `URL` the site is published at (default: site.base_url)")
 	f.BoolVar(&o.force, "force", false, "build even when validation reports errors, and replace a site built for the other audience")
@@ -65,9 +70,12 @@ docs/build-and-serve.md.`,
 }
 
 func (o *buildOptions) run(ctx context.Context) error {
-	audience, err := generator.ParseAudience(o.audience)
+	audience, err := parseAudience(o.audience)
 	if err != nil {
-		return usageErrorf("%v", err).withHint("use --audience public or --audience internal")
+		return err
+	}
+	if o.out == "" {
+		o.out = filepath.Join(o.repoDir, defaultOut(audience))
 	}
 	start := o.env.now()
 	repo, problems, now, err := checkRepo(ctx, o.globals)
@@ -95,10 +103,29 @@ func (o *buildOptions) run(ctx context.Context) error {
 	return nil
 }
 
-func (o *buildOptions) build(ctx context.Context, repo *schema.Repo, audience generator.Audience, now time.Time) (*generator.Site, error) {
-	root, err := os.OpenRoot(o.repoDir)
+// parseAudience parses --audience, suggesting the audience meant.
+func parseAudience(v string) (generator.Audience, error) {
+	a, err := generator.ParseAudience(v)
 	if err != nil {
-		return nil, failuref("cannot open repository %s: %v", o.repoDir, err)
+		return a, didYouMean(usageErrorf("%v", err), "--audience", v, []string{"public", "internal"}).
+			withHint("use --audience public or --audience internal")
+	}
+	return a, nil
+}
+
+// defaultOut is the folder, in the repository, that a build for audience
+// goes to without --out.
+func defaultOut(audience generator.Audience) string {
+	if audience == generator.Internal {
+		return "internal-site"
+	}
+	return "public"
+}
+
+func (o *buildOptions) build(ctx context.Context, repo *schema.Repo, audience generator.Audience, now time.Time) (*generator.Site, error) {
+	root, err := o.openRoot()
+	if err != nil {
+		return nil, err
 	}
 	defer root.Close()
 	site, err := generator.Build(ctx, repo, generator.Options{

@@ -119,23 +119,11 @@ func (p *prFlags) register(cmd *cobra.Command) {
 	p.githubFlags.register(cmd)
 }
 
-// gitIdentity returns the user's git name and email for the repository at
-// dir, or empty strings.
-func gitIdentity(ctx context.Context, dir string) (name, email string) {
-	r, err := gitrepo.Open(ctx, dir, gitrepo.Options{})
-	if err != nil {
-		return "", ""
-	}
-	s := r.Identity()
-	if s == gitrepo.DefaultSignature {
-		return "", ""
-	}
-	return s.Name, s.Email
-}
-
 // publish runs flow.Publish for an incident edit with the clone at --repo
-// and the GitHub client, and prints what it did.
-func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id string, now time.Time, mk editFunc) error {
+// and the GitHub client, and prints what it did. describe, when not nil,
+// prints what the edit means before the pull request's URL, which stays
+// the last line of the output.
+func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id string, now time.Time, mk editFunc, describe func()) error {
 	wt, _, err := g.Repo(ctx)
 	if err != nil {
 		return err
@@ -179,6 +167,9 @@ func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id st
 	}
 	if err != nil {
 		return g.flowErr(err, token)
+	}
+	if describe != nil {
+		describe()
 	}
 	if res.PR == nil {
 		fmt.Fprintln(g.stdout, "nothing to commit; no pull request opened")

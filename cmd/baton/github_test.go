@@ -137,12 +137,24 @@ func TestDeclarePRTwice(t *testing.T) {
 	w := newGHWorld(t)
 	const id = "2026-11-27-card-payments-failing-in-eu"
 	const branch = "baton/incident/" + id
-	args := []string{"declare", "--title", "Card payments failing in EU", "--severity", "SEV1", "--component", "checkout:major_outage", "--owner", "ellie", "--visibility", "public", "--pr"}
+	// --rotation: checkout's own rotation would be imoc-global; this test
+	// is about the pull request, with the platform IMOC.
+	args := []string{"declare", "--title", "Card payments failing in EU", "--severity", "SEV1", "--component", "checkout:major_outage", "--owner", "ellie", "--visibility", "public", "--rotation", "imoc-platform", "--pr"}
 	out1 := w.mustRun("2026-11-27T15:04:05Z", args...)
 	out2 := w.mustRun("2026-11-27T15:09:00Z", args...) // a second run, minutes later
 	url := "https://github.example/fernway/incidents/pull/1"
 	if !strings.HasSuffix(out1, url+"\n") || !strings.HasSuffix(out2, url+"\n") {
 		t.Errorf("outputs:\n%s\n%s", out1, out2)
+	}
+	// What was declared, before the URL, which stays the last line.
+	for _, want := range []string{
+		"declared " + id + ": SEV1, IMOC jonas, owner ellie\n",
+		"rotation imoc-platform: given with --rotation\n",
+		"public: on the status page after the pull request is merged and the site is built\n" + url + "\n",
+	} {
+		if !strings.Contains(out1, want) {
+			t.Errorf("first output lacks %q:\n%s", want, out1)
+		}
 	}
 	if len(w.fake.PRs) != 1 {
 		t.Fatalf("%d pull requests", len(w.fake.PRs))
@@ -200,7 +212,10 @@ func TestDeclarePRTwice(t *testing.T) {
 
 	// update --pr goes to the same branch and pull request; the comment is
 	// edited, not added.
-	w.mustRun("2026-11-27T15:30:00Z", "update", id, "--status", "resolved", "--message", "Card payments work again.", "--pr")
+	out := w.mustRun("2026-11-27T15:30:00Z", "update", id, "--status", "resolved", "--message", "Card payments work again.", "--pr")
+	if want := "SEV1 requires a postmortem approved by 2026-12-02 (5 days after resolution): baton postmortem " + id + " --pr\n" + url + "\n"; !strings.HasSuffix(out, want) {
+		t.Errorf("update --pr output does not end with %q:\n%s", want, out)
+	}
 	w.mustRun("2026-11-27T15:31:00Z", "update", id, "--status", "resolved", "--message", "Card payments work again.", "--pr")
 	if len(w.fake.PRs) != 1 || len(w.commits(branch)) != 2 {
 		t.Errorf("%d PRs, %d commits", len(w.fake.PRs), len(w.commits(branch)))

@@ -40,8 +40,8 @@ and without --rotation an array of such objects sorted by id. Times are in
 UTC; handles are sorted; "imoc" is [] when nobody is on call; "next_change"
 is null when nothing changes within 5 years (or before the year 10000).
 
-It exits 1 when the requested rotation does not exist or has validation
-errors (run baton validate to see them).`,
+It exits 2 when the requested rotation does not exist, and 1 when it has
+validation errors (run baton validate to see them).`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
@@ -52,7 +52,8 @@ errors (run baton validate to see them).`,
 	return cmd
 }
 
-// imocJSON is the stable --json shape of `baton imoc` (SPEC S8).
+// imocJSON is the stable --json shape of `baton imoc`, documented in its
+// help.
 type imocJSON struct {
 	Rotation   string    `json:"rotation"`
 	At         string    `json:"at"`
@@ -209,8 +210,9 @@ func nextChange(r *schema.Rotation, at time.Time) (time.Time, []string, bool) {
 }
 
 // selectRotations returns the rotation named id, or all rotations when id
-// is empty. A rotation that is missing or has validation errors is an
-// error (exit 1): an IMOC computed from a broken file could be wrong.
+// is empty. A rotation that does not exist is a usage error (exit 2); one
+// with validation errors is an error (exit 1): an IMOC computed from a
+// broken file could be wrong.
 func selectRotations(repo *schema.Repo, problems schema.Problems, id string) ([]*schema.Rotation, error) {
 	broken := func(path string) error {
 		for _, p := range problems {
@@ -231,7 +233,10 @@ func selectRotations(repo *schema.Repo, problems schema.Problems, id string) ([]
 			for _, r := range repo.Rotations {
 				ids = append(ids, r.ID)
 			}
-			e := problemsErrorf("there is no rotation %q", id)
+			e := usageErrorf("there is no rotation %q", id)
+			if s := schema.Suggest(id, ids); s != "" {
+				return nil, e.withHint("did you mean %s? (rotations in this repository: %s)", s, strings.Join(ids, ", "))
+			}
 			if len(ids) > 0 {
 				return nil, e.withHint("rotations in this repository: %s", strings.Join(ids, ", "))
 			}

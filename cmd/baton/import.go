@@ -90,13 +90,9 @@ func (o *importOptions) apply(ctx context.Context, mk func(repo *schema.Repo) (*
 	if err != nil {
 		return err
 	}
-	info, err := os.Stat(o.repoDir)
-	if err != nil || !info.IsDir() {
-		return failuref("cannot open repository %s: not a folder", o.repoDir).withHint("pass --repo DIR, the folder that holds baton.yaml")
-	}
-	root, err := os.OpenRoot(o.repoDir)
+	root, err := o.openRoot()
 	if err != nil {
-		return failuref("cannot open repository %s: %v", o.repoDir, err)
+		return err
 	}
 	defer root.Close()
 	repo, _ := schema.Load(ctx, root.FS())

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/batonhq/baton/internal/gitrepo"
 )
 
 // scaffoldFS holds the files `baton init` writes, as real files under
@@ -34,8 +37,14 @@ func newInitCmd(g *globals) *cobra.Command {
 		Long: `Init creates a new, valid incidents repository in DIR (default: --repo, which
 defaults to the current folder): baton.yaml, people.yaml, an IMOC rotation,
 one example incident with its postmortem, and GitHub Actions workflows that
-validate pull requests, ping the IMOC, publish the site and announce handoffs. Every file is commented to teach its format,
-and the YAML files point editors at their JSON Schema.
+validate pull requests, ping the IMOC, publish the site and announce
+handoffs. Every file is commented to teach its format, and the YAML files
+point editors at their JSON Schema.
+
+When DIR is not inside a git repository, init creates one (git init, branch
+main). It writes a .gitignore that keeps the built sites (public/,
+internal-site/) and the lock files of builds out of git, or adds those lines
+to an existing .gitignore.
 
 Init never overwrites a file unless --force is given; other files in DIR are
 left alone.`,
@@ -45,7 +54,7 @@ left alone.`,
 			if len(args) == 1 {
 				o.dir = args[0]
 			}
-			return o.run()
+			return o.run(cmd.Context())
 		},
 	}
 	cmd.Flags().BoolVar(&o.force, "force", false, "overwrite files that already exist")
@@ -66,7 +75,50 @@ func scaffoldFiles() ([]string, error) {
 	return files, err
 }
 
-func (o *initOptions) run() error {
+// gitignoreLines are what a repository's .gitignore needs for Baton: the
+// folders baton build writes by default and the lock files next to them.
+var gitignoreLines = []string{"/public/", "/internal-site/", "/.public.lock", "/.internal-site.lock"}
+
+const gitignoreHeader = `# Written by baton build: the public site, the internal site (never publish
+# it) and the lock files of builds in progress.
+`
+
+// writeGitignore creates .gitignore with gitignoreLines, or appends the
+// ones an existing .gitignore lacks. It returns the lines it added.
+func writeGitignore(root *os.Root) ([]string, error) {
+	old, err := root.ReadFile(".gitignore")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, l := range strings.Split(string(old), "\n") {
+		have[strings.TrimSpace(l)] = true
+	}
+	var add []string
+	for _, l := range gitignoreLines {
+		if !have[l] && !have[strings.TrimPrefix(l, "/")] {
+			add = append(add, l)
+		}
+	}
+	if len(add) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	b.Write(old)
+	if len(old) > 0 {
+		if !strings.HasSuffix(string(old), "\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(gitignoreHeader)
+	for _, l := range add {
+		b.WriteString(l + "\n")
+	}
+	return add, writeFileAtomic(root, ".gitignore", []byte(b.String()))
+}
+
+func (o *initOptions) run(ctx context.Context) error {
 	files, err := scaffoldFiles()
 	if err != nil {
 		return failuref("reading the scaffold: %w", err)
@@ -127,9 +179,26 @@ func (o *initOptions) run() error {
 		}
 	}
 
+	added, err := writeGitignore(root)
+	if err != nil {
+		return failuref("writing %s: %w", path.Join(o.dir, ".gitignore"), err)
+	}
+	gitInit := !gitrepo.IsGitRepo(o.dir)
+	if gitInit {
+		if err := gitrepo.Init(ctx, o.dir, "main"); err != nil {
+			return failuref("%v", err).withHint("the files are written; run `git init` in %s yourself", shellQuote(o.dir))
+		}
+	}
+
 	fmt.Fprintf(o.stdout, "Created an incidents repository in %s:\n", o.dir)
 	for _, f := range files {
 		fmt.Fprintf(o.stdout, "  %s\n", f)
+	}
+	if len(added) > 0 {
+		fmt.Fprintf(o.stdout, "  .gitignore (%s)\n", strings.Join(added, ", "))
+	}
+	if gitInit {
+		fmt.Fprintf(o.stdout, "Initialised a git repository in %s (branch main): it was not inside one.\n", o.dir)
 	}
 	repoFlag := ""
 	if filepath.Clean(o.dir) != "." {
@@ -137,16 +206,19 @@ func (o *initOptions) run() error {
 	}
 	fmt.Fprintf(o.stdout, `
 Next steps:
-  1. Edit baton.yaml (site, GitHub repository, components) and people.yaml.
+  1. Edit baton.yaml (site, GitHub repository, components) and people.yaml:
+     add yourself with the email of `+"`git config user.email`"+`, so that
+     `+"`baton declare`"+` knows you.
   2. Put your IMOC rotation in rotations/imoc.yaml; check it with `+"`baton%s imoc`"+`.
-  3. Replace the example incident, or keep it until you declare your first.
+  3. Replace the example incident, or keep it until you declare your first:
+     baton%s declare --title "Slow sign-in" --severity SEV3 --component website:degraded_performance
   4. Run `+"`baton%s validate`"+`, then commit and push. The workflows in
      .github/workflows validate every pull request, ping the IMOC on
      incident pull requests, publish the status site to GitHub Pages and
      announce handoffs; docs/github.md in Baton's repository explains the
      repository settings they need.
 Editors with the YAML language server validate as you type; see `+"`baton schema`"+`.
-`, repoFlag, repoFlag)
+`, repoFlag, repoFlag, repoFlag)
 	return nil
 }
 

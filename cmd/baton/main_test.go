@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -33,6 +36,9 @@ func exampleRoot(t testing.TB) string {
 //
 //	copyexample DIR   copy the example organisation (baton.yaml, people.yaml,
 //	                  rotations/, incidents/) into $WORK/DIR
+//	status N PROG ARGS...
+//	                  run PROG like exec and require exit status N; stdout
+//	                  and stderr can be checked afterwards as after exec
 func TestScripts(t *testing.T) {
 	root := exampleRoot(t)
 	testscript.Run(t, testscript.Params{
@@ -47,6 +53,26 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"status": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: status N PROG ARGS...")
+				}
+				want, err := strconv.Atoi(args[0])
+				if err != nil {
+					ts.Fatalf("status: %q is not a number", args[0])
+				}
+				got := 0
+				if err := ts.Exec(args[1], args[2:]...); err != nil {
+					var ee *exec.ExitError
+					if !errors.As(err, &ee) {
+						ts.Fatalf("status: %v", err)
+					}
+					got = ee.ExitCode()
+				}
+				if got != want {
+					ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+				}
+			},
 			"copyexample": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {
 					ts.Fatalf("usage: copyexample DIR")

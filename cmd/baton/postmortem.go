@@ -30,7 +30,9 @@ status updates. An existing postmortem is never overwritten.
 
 With --pr the file is committed on a branch baton/postmortem/<id>, pushed, and
 a pull request is opened (or found) with the IMOC asked for review.`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args: incidentArg(g, "postmortem", "", "resolved incidents without a postmortem", func(in *schema.Incident) bool {
+			return in.IsResolved() && in.Postmortem == nil && !in.IsMaintenance()
+		}),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.id = args[0]
 			return o.run(cmd.Context())
@@ -41,8 +43,8 @@ a pull request is opened (or found) with the IMOC asked for review.`,
 }
 
 func (o *postmortemOptions) run(ctx context.Context) error {
-	if err := schema.CheckID(o.id); err != nil {
-		return usageErrorf("%v", err).withHint("the id is the incident's folder name, e.g. 2026-11-20-checkout-errors")
+	if err := o.checkID(ctx, o.id); err != nil {
+		return err
 	}
 	now, err := o.Now()
 	if err != nil {
@@ -56,7 +58,7 @@ func (o *postmortemOptions) run(ctx context.Context) error {
 		return edit.Postmortem(repo, in)
 	}
 	if o.pr.enabled {
-		return o.pr.publish(ctx, o.globals, flow.Postmortem, o.id, now, mk)
+		return o.pr.publish(ctx, o.globals, flow.Postmortem, o.id, now, mk, nil)
 	}
 	res, err := editWorkingTree(ctx, o.globals, now, mk)
 	if err != nil {

@@ -26,7 +26,7 @@ func newReportCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Print the incident metrics, overdue postmortems and action items",
-		Long: `Report measures how well the incident process runs (SPEC S10): incidents per
+		Long: `Report measures how well the incident process runs: incidents per
 severity and per month with the mean, median and 90th percentile of the time
 to detect, acknowledge, mitigate and resolve; postmortems approved on time or
 late; action items by owner; the IMOC load per person; and each trainee's

@@ -104,17 +104,18 @@ then it exits with status 130.`,
 }
 
 func (o *serveOptions) run(ctx context.Context) error {
-	audience, err := generator.ParseAudience(o.audience)
+	audience, err := parseAudience(o.audience)
 	if err != nil {
-		return usageErrorf("%v", err).withHint("use --audience public or --audience internal")
+		return err
 	}
 	if _, err := o.Now(); err != nil {
 		return err
 	}
-	info, err := os.Stat(o.repoDir)
-	if err != nil || !info.IsDir() {
-		return failuref("cannot open repository %s: not a folder", o.repoDir).withHint("pass --repo DIR, the folder that holds baton.yaml")
+	root, err := o.openRoot()
+	if err != nil {
+		return err
 	}
+	root.Close()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return failuref("cannot listen on %s: %v", o.addr, err).withHint("pick another port with --addr 127.0.0.1:PORT")

@@ -64,7 +64,7 @@ func (o *validateOptions) run(ctx context.Context) error {
 	switch o.format {
 	case "text", "json", "github":
 	default:
-		return usageErrorf("unknown --format %q", o.format).withHint("use text, json or github")
+		return didYouMean(usageErrorf("unknown --format %q", o.format), "--format", o.format, []string{"text", "json", "github"}).withHint("use text, json or github")
 	}
 	repo, problems, _, err := checkRepo(ctx, o.globals)
 	if err != nil {

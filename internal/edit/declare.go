@@ -16,25 +16,39 @@ import (
 	"github.com/batonhq/baton/schema"
 )
 
-// Declaration is what `baton declare` knows about a new incident.
+// Declaration is what `baton declare` knows about a new incident or
+// maintenance.
 type Declaration struct {
-	Title    string
+	Title string
+	// Type is incident (the default) or maintenance.
+	Type string
+	// Severity is a severity id, matched without regard to case ("sev2"
+	// is SEV2). Required for incidents, optional for maintenances.
 	Severity string
 	// Owner is the handle of the person who owns the incident.
 	Owner string
-	// Rotation names the IMOC rotation; empty means the repository default.
+	// Rotation names the IMOC rotation; empty means the one [ChooseRotation]
+	// picks from the components and baton.yaml.
 	Rotation string
-	// Visibility is public or internal (default internal).
+	// Visibility is public or internal; empty means declare.visibility
+	// from baton.yaml, else internal for an incident and public for a
+	// maintenance (maintenances are announcements).
 	Visibility string
-	// Components are the affected components with their impact.
+	// Components are the affected components with their impact. A
+	// maintenance's components may leave Impact empty: under_maintenance.
 	Components []Component
-	// Status is the first status (default investigating) and Message the
-	// first public update (default: a generic "investigating" sentence).
+	// Status is the first status (default investigating, or scheduled for
+	// a maintenance) and Message the first public update (default: a
+	// generic sentence for the status).
 	Status, Message string
 	// Started and Detected are optional earlier instants.
 	Started, Detected time.Time
-	// At is the declaration instant: `declared`, the first update, and the
-	// instant at which the IMOC and shadows on call are looked up.
+	// Window is a maintenance's announced window; required for a
+	// maintenance, refused for an incident.
+	Window *Window
+	// At is the declaration instant: `declared` and the first update. The
+	// IMOC and shadows on call at that instant are attached (for a
+	// maintenance: at the start of its window, if that is later).
 	At time.Time
 	// Taken reports whether an incident id is in use even though the
 	// loaded repository does not show it (a folder that failed to parse).
@@ -42,18 +56,148 @@ type Declaration struct {
 	Taken func(id string) bool
 }
 
+// Window is the announced window [From, Until) of a maintenance.
+type Window struct {
+	From, Until time.Time
+}
+
 // Component is one affected component and its impact.
 type Component struct {
 	ID, Impact string
 }
 
-// DefaultMessage is the first public update when none is given.
+// DefaultMessage is the first public update of an incident when none is
+// given.
 const DefaultMessage = "We are investigating this issue and will post an update as soon as we know more."
 
+// DefaultMaintenanceMessage is the update of a maintenance moving to
+// status when none is given, as Statuspage words them. It is "" for
+// statuses that have no default (the incident statuses).
+func DefaultMaintenanceMessage(status string, w *Window, loc *time.Location) string {
+	switch status {
+	case schema.StatusScheduled:
+		if w == nil {
+			return ""
+		}
+		return "Scheduled maintenance from " + windowText(w, loc) + "."
+	case schema.StatusInProgress:
+		return "Scheduled maintenance is currently in progress. We will provide updates as necessary."
+	case schema.StatusVerifying:
+		return "Verification is currently underway for the maintenance items."
+	case schema.StatusCompleted:
+		return "The scheduled maintenance has been completed."
+	case schema.StatusCancelled:
+		return "This scheduled maintenance has been cancelled."
+	}
+	return ""
+}
+
+// windowText is "2026-12-01 02:00 to 04:00 UTC", or with both dates when
+// the window spans days.
+func windowText(w *Window, loc *time.Location) string {
+	from, until := w.From.In(loc), w.Until.In(loc)
+	if from.Format("2006-01-02") == until.Format("2006-01-02") {
+		return from.Format("2006-01-02 15:04") + " to " + until.Format("15:04 MST")
+	}
+	return from.Format("2006-01-02 15:04 MST") + " to " + until.Format("2006-01-02 15:04 MST")
+}
+
+// RotationChoice is the rotation an incident gets and why.
+type RotationChoice struct {
+	// ID is the rotation's id; "" when baton.yaml names no default and
+	// nothing else applies.
+	ID string
+	// Why explains the choice for people: "given with --rotation", "the
+	// rotation of checkout (major_outage)", "the default rotation".
+	Why string
+	// Component is the component whose rotation was chosen, if any.
+	Component string
+}
+
+// ChooseRotation picks the IMOC rotation of a new incident: rotation when
+// it is given; else the rotation responsible for the most affected
+// component (the most severe impact; on a tie the lower tier number, then
+// the first listed), which is the component's own rotation or its group's
+// (rotations.groups); else rotations.default.
+func ChooseRotation(c *schema.Config, rotation string, comps []Component) RotationChoice {
+	if rotation != "" {
+		return RotationChoice{ID: rotation, Why: "given with --rotation"}
+	}
+	var best *schema.Component
+	bestImpact := ""
+	for _, ci := range comps {
+		comp := c.Component(ci.ID)
+		if comp == nil {
+			continue
+		}
+		if best == nil || moreAffected(ci.Impact, comp.Tier, bestImpact, best.Tier) {
+			best, bestImpact = comp, ci.Impact
+		}
+	}
+	if best != nil {
+		if id, from := c.ComponentRotation(best); id != "" {
+			why := fmt.Sprintf("the rotation of %s (%s)", best.ID, bestImpact)
+			if from == "group" {
+				why = fmt.Sprintf("the rotation of the group %s, for %s (%s)", best.Group, best.ID, bestImpact)
+			}
+			if len(comps) > 1 {
+				why += ", the most affected component"
+			}
+			return RotationChoice{ID: id, Why: why, Component: best.ID}
+		}
+	}
+	if c.Rotations.Default == "" {
+		return RotationChoice{}
+	}
+	return RotationChoice{ID: c.Rotations.Default, Why: "the default rotation (rotations.default in baton.yaml)"}
+}
+
+// moreAffected reports whether impact a on a component of tier ta is worse
+// than impact b on tier tb: a more severe impact, or the same impact on a
+// more critical tier (a missing tier counts as the least critical).
+func moreAffected(a string, ta int, b string, tb int) bool {
+	ra, rb := slices.Index(schema.Impacts, a), slices.Index(schema.Impacts, b)
+	// schema.Impacts runs from degraded to major, then under_maintenance:
+	// rank under_maintenance lowest.
+	rank := func(i int, s string) int {
+		if s == schema.ImpactMaintenance {
+			return -1
+		}
+		return i
+	}
+	ra, rb = rank(ra, a), rank(rb, b)
+	if ra != rb {
+		return ra > rb
+	}
+	tier := func(t int) int {
+		if t == 0 {
+			return 99
+		}
+		return t
+	}
+	return tier(ta) < tier(tb)
+}
+
+// visibility returns the visibility a declaration gets: d.Visibility, else
+// declare.visibility from baton.yaml, else internal for an incident and
+// public for a maintenance.
+func (d Declaration) visibility(c *schema.Config) string {
+	switch {
+	case d.Visibility != "":
+		return strings.ToLower(d.Visibility)
+	case c.Declare.Visibility != "":
+		return c.Declare.Visibility
+	case d.Type == schema.TypeMaintenance:
+		return schema.Public
+	}
+	return schema.Internal
+}
+
 // Declare creates incidents/<YYYY>/<id>/incident.md. The id is the
-// declaration date (in the site's time zone) and a slug of the title, made
-// unique. The IMOC and shadows on call at d.At on the incident's rotation
-// are attached. Declaring an open incident with the same title on the same
+// declaration date (in the site's time zone; for a maintenance, the date
+// its window starts) and a slug of the title, made unique. The IMOC and
+// shadows on call on the incident's rotation ([ChooseRotation]) are
+// attached. Declaring an open incident with the same title on the same
 // day again returns that incident and no files.
 func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 	c := repo.Config
@@ -64,42 +208,83 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 	if d.At.IsZero() {
 		return nil, errorf("", "the declaration time is not set")
 	}
-	sev, _ := c.Severity(d.Severity)
-	if sev == nil {
-		return nil, errorf("use one of "+strings.Join(severityIDs(c), ", "), "severity %q is not defined in baton.yaml", d.Severity)
+	if d.Type == "" {
+		d.Type = schema.TypeIncident
 	}
-	if d.Visibility == "" {
-		d.Visibility = schema.Internal
+	maint := d.Type == schema.TypeMaintenance
+	switch {
+	case d.Type != schema.TypeIncident && !maint:
+		return nil, errorf(oneOfHint(d.Type, []string{schema.TypeIncident, schema.TypeMaintenance}), "type %q is not incident or maintenance", d.Type)
+	case maint && d.Window == nil:
+		return nil, errorf("give its window: --scheduled 2026-12-01T02:00:00Z/2026-12-01T04:00:00Z", "a maintenance needs its scheduled window")
+	case maint && !d.Window.Until.After(d.Window.From):
+		return nil, errorf("write --scheduled FROM/UNTIL with UNTIL after FROM", "the maintenance window ends (%s) before it starts (%s)", stamp(d.Window.Until), stamp(d.Window.From))
+	case !maint && d.Window != nil:
+		return nil, errorf("add --type maintenance to schedule a maintenance", "only a maintenance has a scheduled window")
 	}
-	if d.Visibility != schema.Public && d.Visibility != schema.Internal {
-		return nil, errorf("use public or internal", "visibility %q is not valid", d.Visibility)
+	var sev *schema.Severity
+	if d.Severity != "" || !maint {
+		if sev, _ = c.SeverityFold(d.Severity); sev == nil {
+			return nil, errorf(oneOfHint(d.Severity, severityIDs(c)), "severity %q is not defined in baton.yaml", d.Severity)
+		}
+	}
+	vis := d.visibility(c)
+	if vis != schema.Public && vis != schema.Internal {
+		return nil, errorf(oneOfHint(vis, []string{schema.Public, schema.Internal}), "visibility %q is not public or internal", d.Visibility)
+	}
+	d.Visibility = vis
+	statuses := []string{schema.StatusInvestigating, schema.StatusIdentified, schema.StatusMonitoring}
+	statusHint := "declare with investigating, identified or monitoring; resolve with `baton update ID --status resolved`"
+	if maint {
+		statuses = []string{schema.StatusScheduled, schema.StatusInProgress}
+		statusHint = "schedule with scheduled (the default) or in_progress; end it with `baton update ID --status completed` or cancelled"
 	}
 	if d.Status == "" {
-		d.Status = schema.StatusInvestigating
+		d.Status = statuses[0]
 	}
-	if !slices.Contains(schema.IncidentStatuses, d.Status) || d.Status == schema.StatusResolved {
-		return nil, errorf("declare with investigating, identified or monitoring; resolve with `baton update ID --status resolved`", "status %q cannot start an incident", d.Status)
+	d.Status = strings.ToLower(d.Status)
+	if !slices.Contains(statuses, d.Status) {
+		if s := schema.Suggest(d.Status, statuses); s != "" {
+			statusHint = fmt.Sprintf("did you mean %s? %s", s, statusHint)
+		}
+		return nil, errorf(statusHint, "status %q cannot start %s", d.Status, article(d.Type))
+	}
+	loc := c.Location
+	if loc == nil {
+		loc = time.UTC
 	}
 	if d.Message == "" {
 		d.Message = DefaultMessage
+		if maint {
+			d.Message = DefaultMaintenanceMessage(d.Status, d.Window, loc)
+		}
 	}
 	if d.Owner == "" {
 		return nil, errorf("pass --owner HANDLE: the person most able to fix it", "the incident needs an owner")
 	}
 	if repo.Person(d.Owner) == nil {
-		return nil, errorf("owners are handles from people.yaml", "%s is not in people.yaml", d.Owner)
+		return nil, errorf(oneOfHint(d.Owner, personHandles(repo)), "%s is not in people.yaml", d.Owner)
 	}
 	seen := map[string]bool{}
-	for _, ci := range d.Components {
+	impacts := []string{schema.ImpactDegraded, schema.ImpactPartial, schema.ImpactMajor}
+	if maint {
+		impacts = append(impacts, schema.ImpactMaintenance)
+	}
+	for i := range d.Components {
+		ci := &d.Components[i]
 		if c.Component(ci.ID) == nil {
-			ids := make([]string, len(c.Components))
-			for i, comp := range c.Components {
-				ids[i] = comp.ID
-			}
-			return nil, errorf("components are the ids listed in baton.yaml: "+strings.Join(ids, ", "), "component %q is not defined in baton.yaml", ci.ID)
+			return nil, errorf(oneOfHint(ci.ID, componentIDs(c)), "component %q is not defined in baton.yaml", ci.ID)
 		}
-		if !slices.Contains(schema.Impacts, ci.Impact) || ci.Impact == schema.ImpactMaintenance {
-			return nil, errorf("impact is degraded_performance, partial_outage or major_outage", "impact %q of %s is not valid", ci.Impact, ci.ID)
+		ci.Impact = strings.ToLower(ci.Impact)
+		if ci.Impact == "" && maint {
+			ci.Impact = schema.ImpactMaintenance
+		}
+		if !slices.Contains(impacts, ci.Impact) {
+			hint := oneOfHint(ci.Impact, impacts)
+			if ci.Impact == schema.ImpactMaintenance {
+				hint = "under_maintenance is for planned work: declare it with --type maintenance"
+			}
+			return nil, errorf(hint, "impact %q of %s is not valid", ci.Impact, ci.ID)
 		}
 		if seen[ci.ID] {
 			return nil, errorf("list each component once, with its worst impact", "component %s is given twice", ci.ID)
@@ -118,14 +303,21 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 		return nil, errorf("times run started ≤ detected ≤ declared", "detected is before started")
 	}
 
-	loc := c.Location
-	if loc == nil {
-		loc = time.UTC
+	day, onCallAt := d.At, d.At
+	if maint {
+		day = d.Window.From
+		if d.Window.From.After(d.At) {
+			onCallAt = d.Window.From
+		}
 	}
-	date := d.At.In(loc).Format("2006-01-02")
+	date := day.In(loc).Format("2006-01-02")
 	for _, in := range repo.Incidents {
-		if in.Title == d.Title && strings.HasPrefix(in.ID, date+"-") && !in.IsResolved() {
-			return &Result{ID: in.ID, Notes: []string{fmt.Sprintf("incident %s with this title was already declared today; nothing new was created", in.ID)}}, nil
+		if in.Title == d.Title && in.Type == d.Type && strings.HasPrefix(in.ID, date+"-") && !in.IsResolved() {
+			note := fmt.Sprintf("incident %s with this title was already declared today; nothing new was created", in.ID)
+			if maint {
+				note = fmt.Sprintf("maintenance %s with this title is already scheduled that day; nothing new was created", in.ID)
+			}
+			return &Result{ID: in.ID, Notes: []string{note}}, nil
 		}
 	}
 	id := uniqueID(date, slug(d.Title), func(id string) bool {
@@ -133,10 +325,8 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 	})
 
 	res := &Result{ID: id}
-	rotID := d.Rotation
-	if rotID == "" {
-		rotID = c.Rotations.Default
-	}
+	choice := ChooseRotation(c, d.Rotation, d.Components)
+	rotID := choice.ID
 	var imoc string
 	var shadows []string
 	rot := repo.Rotation(rotID)
@@ -145,11 +335,11 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 		res.Notes = append(res.Notes, "no rotation is configured (rotations.default in baton.yaml), so no IMOC was attached")
 	case rot == nil:
 		if d.Rotation != "" {
-			return nil, errorf("rotations are the files in rotations/, without .yaml", "rotation %q does not exist", d.Rotation)
+			return nil, errorf(oneOfHint(d.Rotation, rotationIDs(repo)), "rotation %q does not exist", d.Rotation)
 		}
-		res.Notes = append(res.Notes, fmt.Sprintf("the default rotation %s has no file in rotations/, so no IMOC was attached", rotID))
+		res.Notes = append(res.Notes, fmt.Sprintf("the rotation %s (%s) has no file in rotations/, so no IMOC was attached", rotID, choice.Why))
 	default:
-		st := oncall.At(rot, d.At)
+		st := oncall.At(rot, onCallAt)
 		for _, h := range st.IMOC {
 			if h != d.Owner && repo.Person(h).Qualified() {
 				imoc = h
@@ -161,7 +351,7 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 				return nil, errorf("the IMOC owns the process and the owner owns the incident: pass --owner with someone else, or add an override to "+rot.Path+" so another IMOC takes over",
 					"%s is the IMOC on call on %s and cannot also own the incident", d.Owner, rotID)
 			}
-			res.Notes = append(res.Notes, fmt.Sprintf("nobody is on call on %s at %s: no IMOC was attached; add imoc: to the incident by hand", rotID, stamp(d.At)))
+			res.Notes = append(res.Notes, fmt.Sprintf("nobody is on call on %s at %s: no IMOC was attached; add imoc: to the incident by hand", rotID, stamp(onCallAt)))
 		}
 		for _, h := range st.Shadows {
 			if h != d.Owner && h != imoc {
@@ -177,15 +367,24 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 		return v
 	}
 	add("title", str(d.Title))
-	add("type", str(schema.TypeIncident))
-	add("severity", str(sev.ID)).LineComment = sev.Name
+	add("type", str(d.Type))
+	if sev != nil {
+		add("severity", str(sev.ID)).LineComment = sev.Name
+	}
 	add("status", str(d.Status))
 	add("visibility", str(d.Visibility))
-	if d.Rotation != "" {
-		add("rotation", str(d.Rotation))
+	if rotID != "" && rotID != c.Rotations.Default {
+		r := add("rotation", str(rotID))
+		if choice.Component != "" {
+			r.LineComment = "responsible for " + choice.Component
+		}
 	}
 	if imoc != "" {
-		add("imoc", str(imoc)).LineComment = fmt.Sprintf("on call on %s when declared", rotID)
+		when := "when declared"
+		if !onCallAt.Equal(d.At) {
+			when = "when the window starts"
+		}
+		add("imoc", str(imoc)).LineComment = fmt.Sprintf("on call on %s %s", rotID, when)
 	}
 	add("owner", str(d.Owner))
 	if len(shadows) > 0 {
@@ -205,6 +404,11 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 	}
 	if !d.Detected.IsZero() {
 		add("detected", timestamp(d.Detected))
+	}
+	if maint {
+		add("scheduled", &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+			str("from"), timestamp(d.Window.From), str("until"), timestamp(d.Window.Until),
+		}})
 	}
 	add("declared", timestamp(d.At))
 	add("updates", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{updateNode(d.At, d.Status, d.Message)}})
@@ -232,15 +436,26 @@ func Declare(repo *schema.Repo, d Declaration) (*Result, error) {
 // declareBody is the internal narrative a new incident starts with.
 func declareBody(d Declaration, sev *schema.Severity, imoc string, loc *time.Location) string {
 	var b strings.Builder
+	who := "no IMOC attached"
+	if imoc != "" {
+		who = "IMOC " + imoc
+	}
+	if d.Type == schema.TypeMaintenance {
+		b.WriteString("\n## Plan\n\n")
+		b.WriteString("What will be done, the runbook, how to roll back, and who is involved. This\n")
+		b.WriteString("narrative is internal; the public status updates are the `updates` in the\n")
+		b.WriteString("front matter (`baton update ID --status in_progress`, then completed or\n")
+		b.WriteString("cancelled).\n\n")
+		b.WriteString("## Log\n\n")
+		fmt.Fprintf(&b, "- %s Scheduled for %s, %s, owner %s.\n",
+			d.At.In(loc).Format("2006-01-02 15:04 MST"), windowText(d.Window, loc), who, d.Owner)
+		return b.String()
+	}
 	b.WriteString("\n## What we know\n\n")
 	b.WriteString("Symptoms, dashboards, logs and the current understanding. This narrative is\n")
 	b.WriteString("internal; the public status updates are the `updates` in the front matter\n")
 	b.WriteString("(add one with `baton update`).\n\n")
 	b.WriteString("## What we are doing\n\n")
-	who := "no IMOC attached"
-	if imoc != "" {
-		who = "IMOC " + imoc
-	}
 	fmt.Fprintf(&b, "- %s Declared %s (%s), %s, owner %s.\n",
 		d.At.In(loc).Format("2006-01-02 15:04 MST"), sev.ID, sev.Name, who, d.Owner)
 	return b.String()
@@ -276,7 +491,56 @@ func severityIDs(c *schema.Config) []string {
 	return ids
 }
 
-// maxSlug is the longest slug an id may have (SPEC S1).
+func componentIDs(c *schema.Config) []string {
+	var ids []string
+	for _, comp := range c.Components {
+		ids = append(ids, comp.ID)
+	}
+	return ids
+}
+
+func personHandles(repo *schema.Repo) []string {
+	var hs []string
+	for _, p := range repo.People {
+		hs = append(hs, p.Handle)
+	}
+	return hs
+}
+
+func rotationIDs(repo *schema.Repo) []string {
+	var ids []string
+	for _, r := range repo.Rotations {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// oneOfHint is the hint for a value v that is not one of allowed: "did you
+// mean X?" when one is close, and the allowed values when they are few.
+func oneOfHint(v string, allowed []string) string {
+	s := schema.Suggest(v, allowed)
+	switch {
+	case s != "" && len(allowed) <= 12:
+		return fmt.Sprintf("did you mean %s? (one of %s)", s, strings.Join(allowed, ", "))
+	case s != "":
+		return fmt.Sprintf("did you mean %s?", s)
+	case len(allowed) == 0:
+		return "there are none yet"
+	case len(allowed) <= 12:
+		return "use one of " + strings.Join(allowed, ", ")
+	}
+	return fmt.Sprintf("use one of %s, … (%d in all)", strings.Join(allowed[:12], ", "), len(allowed))
+}
+
+// article is "an incident" or "a maintenance".
+func article(typ string) string {
+	if typ == schema.TypeIncident {
+		return "an incident"
+	}
+	return "a " + typ
+}
+
+// maxSlug is the longest slug an id may have.
 const maxSlug = 60
 
 // slug turns a title into lower-case ASCII words joined by single hyphens,

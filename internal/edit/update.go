@@ -11,7 +11,11 @@ import (
 
 // StatusUpdate is what `baton update` appends to an incident.
 type StatusUpdate struct {
-	Status  string
+	// Status is the new status, matched without regard to case.
+	Status string
+	// Message is the public update. A maintenance moving to one of the
+	// maintenance statuses may leave it empty for the default wording
+	// ([DefaultMaintenanceMessage]).
 	Message string
 	// At is the update's instant; it also becomes `mitigated` and
 	// `resolved` when the status implies them and they are not set.
@@ -21,19 +25,35 @@ type StatusUpdate struct {
 // Update appends a public status update to the incident whose current file
 // bytes are data, moves its status, and sets the instants the new status
 // implies: `mitigated` when the incident reaches monitoring or is resolved,
-// `resolved` when it is resolved (or a maintenance completed). Reopening a
-// resolved incident removes `resolved`. Repeating the last update (same
-// status and message) changes nothing.
+// `resolved` when it ends (resolved, or a maintenance completed or
+// cancelled). Reopening an ended incident removes `resolved`. Repeating the
+// last update (same status and message) changes nothing.
 func Update(repo *schema.Repo, in *schema.Incident, data []byte, u StatusUpdate) (*Result, error) {
 	res := &Result{ID: in.ID}
 	statuses := schema.IncidentStatuses
 	if in.IsMaintenance() {
 		statuses = append(slices.Clone(schema.MaintenanceStatuses), schema.IncidentStatuses...)
 	}
+	u.Status = strings.ToLower(strings.TrimSpace(u.Status))
 	if !slices.Contains(statuses, u.Status) {
-		return nil, errorf("use one of "+strings.Join(statuses, ", "), "status %q is not valid for %s", u.Status, in.Type)
+		hint := oneOfHint(u.Status, statuses)
+		if !in.IsMaintenance() && slices.Contains(schema.MaintenanceStatuses, u.Status) {
+			hint = "that is a maintenance status; an incident uses " + strings.Join(statuses, ", ")
+		}
+		return nil, errorf(hint, "status %q is not valid for %s", u.Status, article(in.Type))
 	}
 	u.Message = strings.TrimSpace(u.Message)
+	if u.Message == "" && in.IsMaintenance() {
+		var w *Window
+		if in.Scheduled != nil {
+			w = &Window{From: in.Scheduled.From, Until: in.Scheduled.Until}
+		}
+		loc := repo.Config.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		u.Message = DefaultMaintenanceMessage(u.Status, w, loc)
+	}
 	if u.Message == "" {
 		return nil, errorf("pass --message: what customers need to know, in plain text", "the update has no message")
 	}
@@ -67,7 +87,7 @@ func Update(repo *schema.Repo, in *schema.Incident, data []byte, u StatusUpdate)
 	if err := d.setScalar("status", str(u.Status), []string{"title", "type", "severity"}); err != nil {
 		return nil, editError(in.Path, err)
 	}
-	resolved := u.Status == schema.StatusResolved || u.Status == schema.StatusCompleted
+	resolved := schema.IsEndStatus(u.Status)
 	if !in.IsMaintenance() && (resolved || u.Status == schema.StatusMonitoring) && in.Mitigated.IsZero() {
 		if err := d.setScalar("mitigated", timestamp(u.At), keysBefore("mitigated")); err != nil {
 			return nil, editError(in.Path, err)

@@ -385,9 +385,11 @@ func (w *world) head(t *testing.T, branch string) (*object.Commit, []string) {
 	return c, names
 }
 
+// declare declares a SEV2 on checkout with the platform IMOC (checkout's
+// own rotation would be imoc-global).
 func declare(title string, at time.Time) flow.Edit {
 	return flow.IncidentEdit(flow.Declare, func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
-		return edit.Declare(repo, edit.Declaration{Title: title, Severity: "SEV2", Owner: "ellie", Visibility: "internal",
+		return edit.Declare(repo, edit.Declaration{Title: title, Severity: "SEV2", Owner: "ellie", Visibility: "internal", Rotation: "imoc-platform",
 			Components: []edit.Component{{ID: "checkout", Impact: "partial_outage"}}, At: at})
 	})
 }
@@ -427,6 +429,54 @@ func TestPublishDeclare(t *testing.T) {
 	}
 	if len(w.fake.PRs) != 1 || w.fake.Count("POST /repos/fernway/incidents/pulls") != 1 {
 		t.Errorf("%d pull requests", len(w.fake.PRs))
+	}
+}
+
+// A maintenance scheduled with --pr gets a title, commit and comment of its
+// own (no severity: its window), and is cancelled on the same branch.
+func TestPublishMaintenance(t *testing.T) {
+	w := newWorld(t)
+	at := time.Date(2026, 11, 27, 15, 4, 5, 0, time.UTC)
+	const id = "2026-12-05-database-upgrade"
+	schedule := flow.IncidentEdit(flow.Declare, func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
+		return edit.Declare(repo, edit.Declaration{Title: "Database upgrade", Type: schema.TypeMaintenance, Owner: "ellie",
+			Components: []edit.Component{{ID: "checkout"}},
+			Window:     &edit.Window{From: time.Date(2026, 12, 5, 6, 0, 0, 0, time.UTC), Until: time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)},
+			At:         at})
+	})
+	res, err := flow.Publish(t.Context(), w.gh, w.git, flow.Publication{Remote: "origin", DefaultBranch: "main", Edit: schedule, Now: at, Signature: gitrepo.DefaultSignature})
+	if err != nil || res.PR == nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	c, _ := w.head(t, res.Branch)
+	if res.Branch != "baton/incident/"+id || !strings.HasPrefix(c.Message, "Schedule maintenance "+id+"\n") {
+		t.Errorf("branch %s, commit %q", res.Branch, c.Message)
+	}
+	pr := w.fake.PR(1)
+	if pr.Title != "Schedule maintenance: Database upgrade" || !strings.HasPrefix(pr.Body, "Maintenance `"+id+"` (scheduled).") || len(pr.Labels) != 0 {
+		t.Errorf("PR %+v", pr)
+	}
+	body := w.fake.CommentsOn(1)[0].Body
+	if !strings.Contains(body, "### Maintenance `"+id+"`: Database upgrade") || !strings.Contains(body, "| Window | 2026-12-05 06:00 UTC to 2026-12-05 08:00 UTC |") || strings.Contains(body, "| Severity |") {
+		t.Errorf("comment:\n%s", body)
+	}
+
+	later := at.Add(time.Hour)
+	cancel := flow.IncidentEdit(flow.Update, func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
+		in := repo.Incident(id)
+		data, err := fs.ReadFile(fsys, in.Path)
+		if err != nil {
+			return nil, err
+		}
+		return edit.Update(repo, in, data, edit.StatusUpdate{Status: schema.StatusCancelled, At: later})
+	})
+	res, err = flow.Publish(t.Context(), w.gh, w.git, flow.Publication{Remote: "origin", DefaultBranch: "main", Edit: cancel, Branch: flow.Update.Branch(id), Now: later, Signature: gitrepo.DefaultSignature})
+	if err != nil || res.PR == nil || res.PR.Number != 1 || res.Pushed == "" {
+		t.Fatalf("cancel: %+v %v", res, err)
+	}
+	c, _ = w.head(t, res.Branch)
+	if !strings.HasPrefix(c.Message, "Update "+id+" (was scheduled)\n") {
+		t.Errorf("commit %q", c.Message)
 	}
 }
 

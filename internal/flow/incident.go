@@ -3,6 +3,7 @@ package flow
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"strings"
 
 	"github.com/batonhq/baton/internal/edit"
@@ -38,10 +39,14 @@ func IncidentEdit(k Kind, mk func(repo *schema.Repo, fsys fs.FS) (*edit.Result, 
 			return nil, err
 		}
 		id := res.ID
+		msg := commitMessage(k, id, repo)
+		if k == Declare && declaresMaintenance(res) {
+			msg = "Schedule maintenance " + id + "\n\nCreated by baton declare --type maintenance.\n"
+		}
 		return &Change{
 			Branch:  k.Branch(id),
 			Files:   res.Files,
-			Message: commitMessage(k, id, repo),
+			Message: msg,
 			Notes:   res.Notes,
 			Describe: func(after *schema.Repo) PRSpec {
 				in := after.Incident(id)
@@ -53,6 +58,17 @@ func IncidentEdit(k Kind, mk func(repo *schema.Repo, fsys fs.FS) (*edit.Result, 
 			},
 		}, nil
 	}
+}
+
+// declaresMaintenance reports whether a declaration creates a maintenance.
+func declaresMaintenance(res *edit.Result) bool {
+	for _, f := range res.Files {
+		if path.Base(f.Path) == schema.IncidentFile {
+			in, _ := schema.ParseIncident(f.Path, f.Data)
+			return in != nil && in.IsMaintenance()
+		}
+	}
+	return false
 }
 
 func commitMessage(k Kind, id string, repo *schema.Repo) string {
@@ -76,11 +92,15 @@ func prTitle(k Kind, id string, in *schema.Incident) string {
 	if in != nil && strings.TrimSpace(in.Title) != "" {
 		t = EscapeTitle(in.Title)
 	}
-	switch k {
-	case Declare:
+	switch {
+	case k == Declare && in != nil && in.IsMaintenance():
+		return "Schedule maintenance: " + t
+	case k == Declare:
 		return "Declare incident: " + t
-	case Postmortem:
+	case k == Postmortem:
 		return "Postmortem: " + t
+	case in != nil && in.IsMaintenance():
+		return "Maintenance: " + t
 	}
 	return "Incident: " + t
 }
@@ -90,9 +110,11 @@ func prBody(k Kind, id string, in *schema.Incident) string {
 		return "Opened by baton."
 	}
 	var b strings.Builder
-	switch k {
-	case Postmortem:
+	switch {
+	case k == Postmortem:
 		fmt.Fprintf(&b, "The postmortem of %s, scaffolded by `baton postmortem`. Fill in the sections, then ask the reviewers to approve.\n", Code(id))
+	case in.IsMaintenance():
+		fmt.Fprintf(&b, "Maintenance %s (%s). Status updates are committed here by `baton update --pr`; merging publishes them.\n", Code(id), EscapeMarkdown(in.Status))
 	default:
 		fmt.Fprintf(&b, "Incident %s (%s, %s). Status updates are committed here by `baton update --pr`; merging publishes them.\n", Code(id), EscapeMarkdown(in.Severity), EscapeMarkdown(in.Status))
 	}

@@ -380,8 +380,11 @@ func pingSection(base *schema.Repo, in *schema.Incident, r roles, isPM bool, men
 	}
 	var b strings.Builder
 	kind := "Incident"
-	if isPM {
+	switch {
+	case isPM:
 		kind = "Postmortem of"
+	case in.IsMaintenance():
+		kind = "Maintenance"
 	}
 	fmt.Fprintf(&b, "### %s %s: %s\n\n", kind, Code(in.ID), EscapeMarkdown(in.Title))
 	sev, _ := c.Severity(in.Severity)
@@ -390,7 +393,13 @@ func pingSection(base *schema.Repo, in *schema.Incident, r roles, isPM bool, men
 		sevText = fmt.Sprintf("**%s** (%s): %s", EscapeMarkdown(sev.ID), EscapeMarkdown(sev.Name), EscapeMarkdown(sev.Description))
 	}
 	b.WriteString("| | |\n|---|---|\n")
-	fmt.Fprintf(&b, "| Severity | %s |\n", sevText)
+	if in.Severity != "" {
+		fmt.Fprintf(&b, "| Severity | %s |\n", sevText)
+	} else if in.IsMaintenance() {
+		if w := in.Scheduled; w != nil {
+			fmt.Fprintf(&b, "| Window | %s to %s |\n", w.From.In(loc).Format("2006-01-02 15:04 MST"), w.Until.In(loc).Format("2006-01-02 15:04 MST"))
+		}
+	}
 	fmt.Fprintf(&b, "| Status | %s (declared %s) |\n", EscapeMarkdown(in.Status), in.Declared.In(loc).Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "| IMOC | %s |\n", who(r.imoc, true))
 	fmt.Fprintf(&b, "| Owner | %s |\n", who(r.owner, true))

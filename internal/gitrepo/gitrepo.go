@@ -21,6 +21,7 @@
 package gitrepo
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -491,4 +492,43 @@ func redactURL(u string) string {
 func IsGitRepo(dir string) bool {
 	_, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
 	return err == nil
+}
+
+// Init creates an empty git repository in dir (a .git folder) whose
+// first branch is branch, as `git init -b BRANCH` does.
+func Init(ctx context.Context, dir, branch string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(branch)},
+	})
+	if err != nil {
+		return fmt.Errorf("creating a git repository in %s: %w", dir, err)
+	}
+	return nil
+}
+
+// UserEmail returns the git user.email (or author.email) that applies in
+// dir: from the repository's configuration when dir is inside one, else
+// from the global and system configuration. user.name need not be set.
+// It returns "" when no email is configured.
+func UserEmail(dir string) string {
+	var cfg *config.Config
+	if r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true}); err == nil {
+		cfg, _ = r.ConfigScoped(config.SystemScope)
+	}
+	if cfg == nil {
+		for _, scope := range []config.Scope{config.GlobalScope, config.SystemScope} {
+			c, err := config.LoadConfig(scope)
+			if err != nil {
+				continue
+			}
+			if e := cmp.Or(c.User.Email, c.Author.Email); e != "" {
+				return e
+			}
+		}
+		return ""
+	}
+	return cmp.Or(cfg.User.Email, cfg.Author.Email)
 }

@@ -484,3 +484,61 @@ func execGit(dir string, args ...string) (string, error) {
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
+
+func TestUserEmail(t *testing.T) {
+	if sys, err := config.LoadConfig(config.SystemScope); err == nil && (sys.User.Email != "" || sys.Author.Email != "") {
+		t.Skip("this machine's system git configuration sets an email")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	outside := t.TempDir()
+	if got := UserEmail(outside); got != "" {
+		t.Errorf("nothing configured: UserEmail = %q", got)
+	}
+	// Only user.email, in the global configuration: enough, without a
+	// repository and without user.name.
+	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\temail = Ann@Example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := UserEmail(outside); got != "Ann@Example.com" {
+		t.Errorf("global email, no repository: UserEmail = %q", got)
+	}
+	// A repository's own user.email wins over the global one.
+	work, _ := setup(t, map[string]string{"a": "a"})
+	if got := UserEmail(work); got != "Ann@Example.com" {
+		t.Errorf("repository without its own email: UserEmail = %q", got)
+	}
+	lr, _ := git.PlainOpen(work)
+	cfg, _ := lr.Config()
+	cfg.User.Email = "ann@work.example"
+	if err := lr.SetConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(work, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := UserEmail(filepath.Join(work, "sub")); got != "ann@work.example" {
+		t.Errorf("repository email, from a subfolder: UserEmail = %q", got)
+	}
+}
+
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	if IsGitRepo(dir) {
+		t.Fatal("a fresh temporary folder is a git repository")
+	}
+	if err := Init(t.Context(), dir, "main"); err != nil {
+		t.Fatal(err)
+	}
+	if !IsGitRepo(dir) {
+		t.Fatal("Init made no repository")
+	}
+	head, err := os.ReadFile(filepath.Join(dir, ".git", "HEAD"))
+	if err != nil || string(head) != "ref: refs/heads/main\n" {
+		t.Errorf(".git/HEAD = %q, %v; want the branch main", head, err)
+	}
+	if err := Init(t.Context(), dir, "main"); err == nil {
+		t.Error("a second Init succeeded")
+	}
+}
