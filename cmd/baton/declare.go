@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -346,7 +344,7 @@ func editWorkingTree(ctx context.Context, g *globals, now time.Time, mk editFunc
 		return nil, g.flowErr(&flow.InvalidEditError{Problems: bad}, "")
 	}
 	for _, f := range res.Files {
-		if err := writeFileAtomic(root, f.Path, f.Data); err != nil {
+		if err := edit.WriteFile(root, f.Path, f.Data); err != nil {
 			return nil, failuref("writing %s: %w", f.Path, err)
 		}
 		fmt.Fprintf(g.stdout, "wrote %s\n", f.Path)
@@ -375,22 +373,4 @@ func editErr(err error) error {
 		return err
 	}
 	return failuref("%w", err)
-}
-
-// writeFileAtomic writes data to name inside root through a temporary file
-// and a rename, creating folders as needed.
-func writeFileAtomic(root *os.Root, name string, data []byte) error {
-	dir := path.Dir(name)
-	if err := root.MkdirAll(filepath.FromSlash(dir), 0o755); err != nil {
-		return err
-	}
-	tmp := path.Join(dir, "."+path.Base(name)+".baton-tmp")
-	if err := root.WriteFile(filepath.FromSlash(tmp), data, 0o644); err != nil {
-		return err
-	}
-	if err := root.Rename(filepath.FromSlash(tmp), filepath.FromSlash(name)); err != nil {
-		_ = root.Remove(filepath.FromSlash(tmp))
-		return err
-	}
-	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/batonhq/baton/internal/edit"
 	"github.com/batonhq/baton/internal/gitrepo"
 )
 
@@ -115,7 +116,7 @@ func writeGitignore(root *os.Root) ([]string, error) {
 	for _, l := range add {
 		b.WriteString(l + "\n")
 	}
-	return add, writeFileAtomic(root, ".gitignore", []byte(b.String()))
+	return add, edit.WriteFile(root, ".gitignore", []byte(b.String()))
 }
 
 func (o *initOptions) run(ctx context.Context) error {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -57,7 +55,7 @@ func Apply(ctx context.Context, root *os.Root, p *Plan, opt Options) (*Report, e
 			return rep, fmt.Errorf("checking %s: %w", f.Path, err)
 		}
 		if !opt.DryRun {
-			if err := writeFileAtomic(root, f.Path, f.Data); err != nil {
+			if err := edit.WriteFile(root, f.Path, f.Data); err != nil {
 				return rep, fmt.Errorf("writing %s: %w", f.Path, err)
 			}
 		}
@@ -137,7 +135,7 @@ func appendEntries(root *os.Root, rep *Report, opt Options, name, key string, n 
 	if opt.DryRun {
 		return nil
 	}
-	if err := writeFileAtomic(root, name, data); err != nil {
+	if err := edit.WriteFile(root, name, data); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
@@ -164,25 +162,6 @@ func personNode(p NewPerson) *yaml.Node {
 	n := mapping("handle", p.Handle, "name", p.Name, "email", p.Email, "time_zone", p.TimeZone, "imoc", p.IMOC)
 	n.HeadComment = p.Comment
 	return n
-}
-
-// writeFileAtomic writes data to name inside root through a temporary file
-// and a rename, creating folders as needed. The rename would replace an
-// existing file, so callers check first.
-func writeFileAtomic(root *os.Root, name string, data []byte) error {
-	dir := path.Dir(name)
-	if err := root.MkdirAll(filepath.FromSlash(dir), 0o755); err != nil {
-		return err
-	}
-	tmp := path.Join(dir, "."+path.Base(name)+".baton-tmp")
-	if err := root.WriteFile(filepath.FromSlash(tmp), data, 0o644); err != nil {
-		return err
-	}
-	if err := root.Rename(filepath.FromSlash(tmp), filepath.FromSlash(name)); err != nil {
-		_ = root.Remove(filepath.FromSlash(tmp))
-		return err
-	}
-	return nil
 }
 
 // Summary counts the notes by kind: "3 imported, 1 already there, 1
