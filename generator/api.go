@@ -259,7 +259,10 @@ func (a *api) incident(v *incidentView) apiIncident {
 		// Statuspage incidents always have an update; an internal incident
 		// may have none (only public ones need one), so its declaration
 		// stands in for it.
-		st, at := status, in.Declared
+		st, at := status, v.Start
+		if in.Internal != nil {
+			at = in.Internal.Declared
+		}
 		if in.IsResolved() && !in.Resolved.IsZero() {
 			at = in.Resolved
 		}
@@ -276,9 +279,9 @@ func (a *api) incident(v *incidentView) apiIncident {
 	for i, j := 0, len(out.IncidentUpdates)-1; i < j; i, j = i+1, j-1 {
 		out.IncidentUpdates[i], out.IncidentUpdates[j] = out.IncidentUpdates[j], out.IncidentUpdates[i]
 	}
-	if v.Maintenance && in.Scheduled != nil {
-		out.ScheduledFor = apiTimePtr(in.Scheduled.From)
-		out.ScheduledUntil = apiTimePtr(in.Scheduled.Until)
+	if v.Maintenance && in.Window != nil {
+		out.ScheduledFor = apiTimePtr(in.Window.From)
+		out.ScheduledUntil = apiTimePtr(in.Window.Until)
 	}
 	return out
 }

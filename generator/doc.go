@@ -14,6 +14,10 @@
 //
 // # Audiences
 //
+// What each audience sees is decided once, by package view: the build
+// renders the views [view.Of] returns, and the feeds and notifications
+// are built from the same ones. In short:
+//
 // [Public] output contains only incidents with visibility public, and of
 // them only the public fields: title, type, status, affected components and
 // their impact, started, resolved, the maintenance window, the status

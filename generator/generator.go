@@ -8,6 +8,7 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"runtime"
@@ -19,25 +20,21 @@ import (
 
 	"github.com/batonhq/baton/schema"
 	"github.com/batonhq/baton/templates"
+	"github.com/batonhq/baton/view"
 )
 
-// Audience selects what a build shows (see the package documentation).
-type Audience string
+// Audience selects what a build shows: package view decides what each
+// audience sees (see the package documentation).
+type Audience = view.Audience
 
 // The audiences of a build.
 const (
-	Public   Audience = "public"
-	Internal Audience = "internal"
+	Public   = view.Public
+	Internal = view.Internal
 )
 
 // ParseAudience checks an audience name.
-func ParseAudience(s string) (Audience, error) {
-	switch a := Audience(s); a {
-	case Public, Internal:
-		return a, nil
-	}
-	return "", fmt.Errorf("unknown audience %q (want public or internal)", s)
-}
+func ParseAudience(s string) (Audience, error) { return view.ParseAudience(s) }
 
 // Options control a build.
 type Options struct {
@@ -135,7 +132,7 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 		data := &page{Section: "incidents", Incident: v, Root: rootFor(p), Site: m.Site, M: m, Internal: m.Internal}
 		add(p, func() ([]byte, error) {
 			if m.Internal {
-				narrative, err := md.render(v.src.Body, "")
+				narrative, err := md.render(v.src.Internal.Narrative, "")
 				if err != nil {
 					return nil, fmt.Errorf("rendering the narrative of %s: %w", v.ID, err)
 				}
@@ -293,19 +290,20 @@ type page struct {
 // broken.
 func copyAssets(site *Site, m *model, fsys fs.FS) error {
 	for _, v := range m.Incidents {
+		if !v.src.HasAssets() {
+			continue
+		}
 		dir := "incidents/" + v.ID + "/"
-		var linked map[string]bool
-		for _, a := range v.src.Assets {
-			name := path.Base(a)
-			if name == "index.html" || name == "postmortem" {
-				continue // would collide with the pages
+		linked := map[string]bool{}
+		pageLinks(site.Files[dir+"index.html"], dir, linked)
+		pageLinks(site.Files[dir+"postmortem/index.html"], dir+"postmortem/", linked)
+		for _, p := range slices.Sorted(maps.Keys(linked)) {
+			name := path.Base(p)
+			if path.Dir(p)+"/" != dir || name == "index.html" || name == "postmortem" {
+				continue // not a file of the folder, or would collide with the pages
 			}
-			if linked == nil {
-				linked = map[string]bool{}
-				pageLinks(site.Files[dir+"index.html"], dir, linked)
-				pageLinks(site.Files[dir+"postmortem/index.html"], dir+"postmortem/", linked)
-			}
-			if !linked[dir+name] {
+			a, ok := v.src.Asset(name)
+			if !ok {
 				continue
 			}
 			data, err := schema.ReadAsset(fsys, a)
