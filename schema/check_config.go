@@ -112,6 +112,7 @@ func checkConfig(c *Config, r reporter) {
 	if c.Training.Incidents < 0 || c.Training.Major < 0 || c.Training.Major > c.Training.Incidents {
 		r.errorf(c.Training.Pos, "config/bad-policy", "e.g. incidents: 3, major: 1", "training needs 0 ≤ major ≤ incidents")
 	}
+	checkNotify(c, r)
 }
 
 // checkConfigRefs checks references from baton.yaml to other files, and
@@ -140,6 +141,10 @@ func (l *loader) checkConfigRefs(repo *Repo) {
 		check(&co.Meta, "name", co.Name, "the name of component "+co.ID)
 		check(&co.Meta, "group", co.Group, "the group of component "+co.ID)
 		check(&co.Meta, "description", co.Description, "the description of component "+co.ID)
+	}
+	for i := range c.Site.Subscribe {
+		l := &c.Site.Subscribe[i]
+		check(&l.Meta, "name", l.Name, "the name of a site.subscribe link")
 	}
 }
 
