@@ -168,6 +168,24 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 	pageJob("404.html", "404.html", notFound)
 	notFound.Root = rootFor404(m.Site.BaseURL)
 	add("feed.xml", func() ([]byte, error) { return renderFeed(m) })
+	add("maintenance.ics", func() ([]byte, error) { return renderMaintenanceCalendar(m) })
+	css, err := fs.ReadFile(templates.FS, "assets/style.css")
+	if err != nil {
+		return nil, err
+	}
+	colours, err := parseBadgeColours(css)
+	if err != nil {
+		return nil, err
+	}
+	add("badges/status.svg", func() ([]byte, error) { return renderBadge(colours, "status", m.Overall.Status), nil })
+	for _, cv := range m.Components {
+		if cv.Feed != "" {
+			add(cv.Feed, func() ([]byte, error) { return renderComponentFeed(m, cv) })
+		}
+		if cv.Badge != "" {
+			add(cv.Badge, func() ([]byte, error) { return renderBadge(colours, cv.Name, cv.Status), nil })
+		}
+	}
 	for p, f := range apiFiles(m) {
 		add(p, func() ([]byte, error) { return marshalJSON(f()) })
 	}

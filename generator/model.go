@@ -109,8 +109,14 @@ type siteInfo struct {
 	Loc  *time.Location
 	// OnCall and Metrics link the internal pages from the navigation.
 	OnCall, Metrics bool
-	Built           time.Time
+	// Subscribe are the public links of site.subscribe (absolute http(s)
+	// addresses only).
+	Subscribe []subscribeLink
+	Built     time.Time
 }
+
+// subscribeLink is a public place to follow the status (site.subscribe).
+type subscribeLink struct{ Name, URL string }
 
 type overall struct {
 	Status      string // worst component status
@@ -140,7 +146,10 @@ type componentView struct {
 	NoDataDays   int
 	// Updated is the last change of the component's status up to Now.
 	Updated time.Time
-	spans   []span
+	// Feed and Badge are the paths of the component's Atom feed and
+	// badge, "" when it has none (see ownFiles).
+	Feed, Badge string
+	spans       []span
 }
 
 type dayCell struct {
@@ -304,6 +313,11 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 			BaseURL: base, Zone: loc.String(), Loc: loc, Built: o.Now,
 		},
 		Now: o.Now, Internal: internal, Days: historyDays,
+	}
+	for _, l := range c.Site.Subscribe {
+		if l.Name != "" && absoluteHTTP(l.URL) {
+			m.Site.Subscribe = append(m.Site.Subscribe, subscribeLink{Name: l.Name, URL: l.URL})
+		}
 	}
 
 	// The on-call and metrics views read only the repository: derive them
@@ -513,6 +527,12 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 	groupIdx := map[string]int{}
 	for _, comp := range c.Components {
 		cv := &componentView{ID: comp.ID, Name: cmp.Or(comp.Name, comp.ID), Description: comp.Description, Group: comp.Group, Status: statusOperational}
+		if ownFiles(comp.ID) && byID[comp.ID] == nil {
+			cv.Feed = componentFeedPath(comp.ID)
+			if comp.ID != "status" {
+				cv.Badge = badgePath(comp.ID)
+			}
+		}
 		m.Components = append(m.Components, cv)
 		if byID[comp.ID] == nil {
 			byID[comp.ID] = cv
