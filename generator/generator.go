@@ -74,23 +74,8 @@ func (s *Site) Paths() []string {
 // scheduling. A broken template or a rendering failure is an error and no
 // site is returned.
 func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) {
-	if repo == nil || repo.Config == nil {
-		return nil, errors.New("no repository loaded")
-	}
-	if opts.Now.IsZero() {
-		return nil, errors.New("Options.Now is not set")
-	}
-	if opts.Audience == "" {
-		opts.Audience = Public
-	}
-	if _, err := ParseAudience(string(opts.Audience)); err != nil {
+	if err := checkOptions(repo, &opts); err != nil {
 		return nil, err
-	}
-	if opts.BaseURL != "" {
-		u, err := url.Parse(opts.BaseURL)
-		if err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", opts.BaseURL)
-		}
 	}
 	md := newMarkdown()
 	tpl, err := parseTemplates(siteLocation(repo.Config))
@@ -212,6 +197,30 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 		}
 	}
 	return site, nil
+}
+
+// checkOptions checks the inputs of a build and fills in the default
+// audience.
+func checkOptions(repo *schema.Repo, opts *Options) error {
+	if repo == nil || repo.Config == nil {
+		return errors.New("no repository loaded")
+	}
+	if opts.Now.IsZero() {
+		return errors.New("Options.Now is not set")
+	}
+	if opts.Audience == "" {
+		opts.Audience = Public
+	}
+	if _, err := ParseAudience(string(opts.Audience)); err != nil {
+		return err
+	}
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("base URL %q is not an absolute http(s) URL", opts.BaseURL)
+		}
+	}
+	return nil
 }
 
 // job renders one file.

@@ -289,7 +289,8 @@ type actionItem struct {
 
 // deriveModel computes the view model, with the display values of ts. It
 // renders no Markdown: the page jobs do, and only for the pages the
-// audience may see.
+// audience may see. Without ts (the Statuspage view of an API file
+// only) it computes no display values, on-call or metrics views.
 func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error) {
 	c := repo.Config
 	loc := siteLocation(c)
@@ -328,7 +329,7 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 		metricsErr error
 		side       sync.WaitGroup
 	)
-	if internal {
+	if internal && ts != nil {
 		side.Go(func() {
 			onCall = deriveOnCall(repo, o.Now)
 			mv, metricsErr = deriveMetrics(repo, o.Now)
@@ -343,7 +344,9 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 			return
 		}
 		v := newIncidentView(repo, in, o.Now)
-		errs[i] = ts.prepareView(v, loc)
+		if ts != nil {
+			errs[i] = ts.prepareView(v, loc)
+		}
 		views[i] = v
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -362,7 +365,7 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 	deriveGroups(m)
 	deriveLists(m, o.Now, loc)
 	m.Overall = overallStatus(m.worstNow())
-	if internal {
+	if internal && ts != nil {
 		side.Wait()
 		if metricsErr != nil {
 			return nil, metricsErr
