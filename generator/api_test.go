@@ -216,8 +216,8 @@ func TestStatuspageIncidentMatchesAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		var files struct {
-			Incidents             []json.RawMessage `json:"incidents"`
-			ScheduledMaintenances []json.RawMessage `json:"scheduled_maintenances"`
+			Incidents             []json.RawMessage   `json:"incidents"`
+			ScheduledMaintenances []json.RawMessage   `json:"scheduled_maintenances"`
 			Page                  struct{ ID string } `json:"page"`
 		}
 		for _, f := range []string{"api/v2/incidents.json", "api/v2/scheduled-maintenances.json"} {
