@@ -131,7 +131,11 @@ func (s *Sender) Post(ctx context.Context, t Target, eventID string, body []byte
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &DeliveryError{Msg: redact(err.Error(), t), Sent: true}
+		msg := redact(err.Error(), t)
+		if !policy.RetryErrors {
+			msg += " (not sent again: it may have arrived)"
+		}
+		return &DeliveryError{Msg: msg, Sent: true}
 	}
 	defer httpretry.Drain(resp.Body)
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
