@@ -34,7 +34,9 @@ func newInitCmd(g *globals) *cobra.Command {
 		Long: `Init creates a new, valid incidents repository in DIR (default: --repo, which
 defaults to the current folder): baton.yaml, people.yaml, an IMOC rotation,
 one example incident with its postmortem, and GitHub Actions workflows that
-validate pull requests, ping the IMOC, publish the site and announce handoffs. Every file is commented to teach its format,
+validate pull requests, ping the IMOC, publish the site, announce handoffs and
+send notifications (once baton.yaml lists a target). Every file is commented
+to teach its format,
 and the YAML files point editors at their JSON Schema.
 
 Init never overwrites a file unless --force is given; other files in DIR are
