@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -114,4 +115,29 @@ func TestNotifySecretHint(t *testing.T) {
 	if len(ps) != 1 || !strings.Contains(ps[0].Hint, "rotate it") || !strings.Contains(ps[0].Hint, "url_env: SLACK_INCIDENTS_URL") {
 		t.Errorf("problems %s", ps.text())
 	}
+}
+
+// FuzzNotifyEnvNames: whatever url_env and secret_env hold, loading never
+// fails, and a value that is not a variable name (it may be the secret
+// itself) is never repeated in a problem.
+func FuzzNotifyEnvNames(f *testing.F) {
+	for _, s := range []string{"SLACK_URL", "https://hooks.slack.com/services/T/B/X", "hooks.slack.com/x", "1BAD", "a b", "", "x://y"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, urlEnv, secretEnv string) {
+		q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+		fsys := testRepo()
+		fsys["baton.yaml"].Data = []byte(testConfig + "notify:\n  - {id: hook, kind: webhook, url_env: " + q(urlEnv) + ", secret_env: " + q(secretEnv) + "}\n")
+		_, ps := loadAll(t, fsys)
+		for _, v := range []string{urlEnv, secretEnv} {
+			if envNameRE.MatchString(v) || len(v) < 6 {
+				continue
+			}
+			for _, p := range ps {
+				if strings.Contains(p.Message, v) || strings.Contains(p.Hint, v) {
+					t.Fatalf("the problem %q (hint %q) repeats %q", p.Message, p.Hint, v)
+				}
+			}
+		}
+	})
 }

@@ -423,3 +423,30 @@ func TestPublicTargetsLeakNothing(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEvents compares two loaded revisions of a repository with
+// 2,000 incidents of which every one gained an update.
+func BenchmarkEvents(b *testing.B) {
+	old, new := fstest.MapFS{"baton.yaml": {Data: []byte(stepConfig)}, "people.yaml": {Data: []byte(stepPeople)}}, fstest.MapFS{}
+	ups := []string{"investigating: Card payments fail.", "identified: A configuration push.", "monitoring: Rolled back.", "monitoring: Still watching."}
+	for i := range 2000 {
+		p := fmt.Sprintf("incidents/2026/2026-11-20-checkout-errors-%04d/incident.md", i)
+		old[p] = &fstest.MapFile{Data: []byte(incident("monitoring", "", ups[:3]...))}
+		new[p] = &fstest.MapFile{Data: []byte(incident("monitoring", "", ups...))}
+	}
+	for k, v := range old {
+		if new[k] == nil {
+			new[k] = v
+		}
+	}
+	r, err := flow.LoadRange(b.Context(), revs{"old": old, "new": new}, "old", "new")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if evs := flow.Events(r.Old, r.New, view.Internal); len(evs) != 2000 {
+			b.Fatalf("%d events", len(evs))
+		}
+	}
+}

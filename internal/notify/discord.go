@@ -95,7 +95,8 @@ func discordMessage(c card) discordPayload {
 		desc = append(desc, "**"+discordEscape(c.Lead, 200)+"**")
 	}
 	if c.Text != "" {
-		desc = append(desc, discordEscape(c.Text, discordDescriptionMax/2-200))
+		// Escaping at most doubles each part: "**" lead "**\n" text.
+		desc = append(desc, discordEscape(c.Text, (discordDescriptionMax-2*200-5)/2))
 	}
 	e.Description = strings.Join(desc, "\n")
 	for _, f := range c.Facts {
