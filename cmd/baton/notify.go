@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -70,7 +73,11 @@ func (o *notifyOptions) run(ctx context.Context) error {
 	if err != nil {
 		return failuref("%v", err).withHint("baton notify reads the git history: pass --repo a git clone that holds both revisions")
 	}
-	r, err := flow.LoadRange(ctx, git, o.since, o.until)
+	revs, err := inFolder(git, o.repoDir)
+	if err != nil {
+		return err
+	}
+	r, err := flow.LoadRange(ctx, revs, o.since, o.until)
 	if errors.Is(err, flow.ErrNoBase) {
 		fmt.Fprintf(o.stderr, "baton: nothing to compare: %v\n", err)
 		return o.printEmpty()
@@ -252,4 +259,45 @@ func short(hash string) string {
 		return hash[:7]
 	}
 	return hash
+}
+
+// folderRevisions reads the incidents repository from a folder of a
+// larger git repository (a monorepo).
+type folderRevisions struct {
+	flow.Revisions
+	dir string // slash-separated, relative to the git repository's root
+}
+
+func (f folderRevisions) FS(ctx context.Context, rev string) (fs.FS, error) {
+	fsys, err := f.Revisions.FS(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	return fs.Sub(fsys, f.dir)
+}
+
+// inFolder returns git's revisions as seen from dir: the whole tree when
+// dir is the git repository's root, else the folder.
+func inFolder(git flow.Revisions, dir string) (flow.Revisions, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, failuref("cannot open repository %s: %v", dir, err)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	for root := abs; ; {
+		if _, err := os.Lstat(filepath.Join(root, ".git")); err == nil {
+			rel, err := filepath.Rel(root, abs)
+			if err != nil || rel == "." {
+				return git, nil
+			}
+			return folderRevisions{Revisions: git, dir: filepath.ToSlash(rel)}, nil
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return git, nil
+		}
+		root = parent
+	}
 }

@@ -167,6 +167,10 @@ func personName(repo *schema.Repo, h string) string {
 func deliver(ctx context.Context, post Poster, req NotifyRequest, byAudience map[view.Audience][]notify.Event, n int) *NotifyResult {
 	out := &NotifyResult{Events: n, Targets: make([]TargetResult, len(req.Targets))}
 	pages := newPages(req.Repo, req.Now)
+	names := map[string]string{}
+	for _, p := range req.Repo.People {
+		names[p.Handle] = personName(req.Repo, p.Handle)
+	}
 	var wg sync.WaitGroup
 	for i, t := range req.Targets {
 		res := &out.Targets[i]
@@ -197,7 +201,7 @@ func deliver(ctx context.Context, post Poster, req NotifyRequest, byAudience map
 		}
 		wg.Go(func() {
 			for _, ev := range evs {
-				body, err := payload(req, pages, t.Kind, a, ev)
+				body, err := payload(req, pages, names, t.Kind, a, ev)
 				if err != nil {
 					res.Failed = append(res.Failed, Failure{EventID: ev.ID, Error: err.Error()})
 					continue
@@ -276,8 +280,9 @@ func (p *pages) get(a view.Audience) (*generator.Statuspage, error) {
 	return sp, err
 }
 
-// payload builds the body of ev for a target of kind and audience a.
-func payload(req NotifyRequest, pages *pages, kind string, a view.Audience, ev notify.Event) ([]byte, error) {
+// payload builds the body of ev for a target of kind and audience a;
+// names maps handles to how people are named (internal audience only).
+func payload(req NotifyRequest, pages *pages, names map[string]string, kind string, a view.Audience, ev notify.Event) ([]byte, error) {
 	c := req.Repo.Config
 	base := c.Site.BaseURL
 	if a == view.Internal {
@@ -293,10 +298,7 @@ func payload(req NotifyRequest, pages *pages, kind string, a view.Audience, ev n
 		m.Link = base + "incidents/" + ev.Incident.ID + "/"
 	}
 	if a == view.Internal {
-		m.Names = map[string]string{}
-		for _, p := range req.Repo.People {
-			m.Names[p.Handle] = personName(req.Repo, p.Handle)
-		}
+		m.Names = names
 	}
 	if kind == schema.NotifyWebhook {
 		sp, err := pages.get(a)
