@@ -261,7 +261,10 @@ func (a *api) incident(v *incidentView) apiIncident {
 		// Statuspage incidents always have an update; an internal incident
 		// may have none (only public ones need one), so its declaration
 		// stands in for it.
-		st, at := status, in.Declared
+		st, at := status, v.Start
+		if in.Internal != nil {
+			at = in.Internal.Declared
+		}
 		if in.IsResolved() && !in.Resolved.IsZero() {
 			at = in.Resolved
 		}
@@ -278,9 +281,9 @@ func (a *api) incident(v *incidentView) apiIncident {
 	for i, j := 0, len(out.IncidentUpdates)-1; i < j; i, j = i+1, j-1 {
 		out.IncidentUpdates[i], out.IncidentUpdates[j] = out.IncidentUpdates[j], out.IncidentUpdates[i]
 	}
-	if v.Maintenance && in.Scheduled != nil {
-		out.ScheduledFor = apiTimePtr(in.Scheduled.From)
-		out.ScheduledUntil = apiTimePtr(in.Scheduled.Until)
+	if v.Maintenance && in.Window != nil {
+		out.ScheduledFor = apiTimePtr(in.Window.From)
+		out.ScheduledUntil = apiTimePtr(in.Window.Until)
 	}
 	return out
 }
@@ -366,4 +369,44 @@ func marshalJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Statuspage is what the JSON API of a build says, for the outputs that
+// must say the same (the webhook notifications, whose body has
+// Statuspage's shape): the page's id, its overall status, and each visible
+// incident's object exactly as api/v2/incidents.json has it.
+type Statuspage struct {
+	// PageID is the page id of the API files.
+	PageID string
+	// Indicator and Description are status.json's status.
+	Indicator, Description string
+
+	api *api
+	m   *model
+}
+
+// NewStatuspage derives the Statuspage view of repo for opts.Audience at
+// opts.Now, as Build would, without rendering anything.
+func NewStatuspage(repo *schema.Repo, opts Options) (*Statuspage, error) {
+	if err := checkOptions(repo, &opts); err != nil {
+		return nil, err
+	}
+	m, err := deriveModel(repo, &opts, nil)
+	if err != nil {
+		return nil, err
+	}
+	a := newAPI(m)
+	return &Statuspage{PageID: a.page.ID, Indicator: m.Overall.Indicator, Description: m.Overall.Description, api: a, m: m}, nil
+}
+
+// Incident returns the Statuspage incident object of the incident id, as
+// indented JSON, or false when the audience does not see it.
+func (s *Statuspage) Incident(id string) (json.RawMessage, bool) {
+	for _, v := range s.m.Incidents {
+		if v.ID == id {
+			data, err := json.MarshalIndent(s.api.incident(v), "", "  ")
+			return data, err == nil
+		}
+	}
+	return nil, false
 }

@@ -202,3 +202,58 @@ func TestFeed(t *testing.T) {
 		t.Errorf("entry content lacks the update: %q", feed.Items[2].Content)
 	}
 }
+
+// TestStatuspageIncidentMatchesAPI: the incident objects NewStatuspage
+// gives (the webhook notifications' "incident") are exactly those of
+// api/v2/incidents.json and scheduled-maintenances.json, for both
+// audiences, and the page's status is status.json's.
+func TestStatuspageIncidentMatchesAPI(t *testing.T) {
+	repo := loadFixture(t)
+	for _, a := range []Audience{Public, Internal} {
+		site := build(t, repo, a)
+		sp, err := NewStatuspage(repo, Options{Now: fixtureNow, Audience: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files struct {
+			Incidents             []json.RawMessage   `json:"incidents"`
+			ScheduledMaintenances []json.RawMessage   `json:"scheduled_maintenances"`
+			Page                  struct{ ID string } `json:"page"`
+		}
+		for _, f := range []string{"api/v2/incidents.json", "api/v2/scheduled-maintenances.json"} {
+			if err := json.Unmarshal(site.Files[f], &files); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var status struct {
+			Status spStatus `json:"status"`
+		}
+		_ = json.Unmarshal(site.Files["api/v2/status.json"], &status)
+		if sp.PageID != files.Page.ID || sp.Indicator != status.Status.Indicator || sp.Description != status.Status.Description {
+			t.Errorf("%s: page %q %q %q, API %q %+v", a, sp.PageID, sp.Indicator, sp.Description, files.Page.ID, status.Status)
+		}
+		n := 0
+		for _, raw := range append(files.Incidents, files.ScheduledMaintenances...) {
+			var head struct{ ID string }
+			_ = json.Unmarshal(raw, &head)
+			got, ok := sp.Incident(head.ID)
+			if !ok {
+				t.Errorf("%s: no Statuspage incident %s", a, head.ID)
+				continue
+			}
+			var w, g bytes.Buffer
+			_ = json.Compact(&w, raw)
+			_ = json.Compact(&g, got)
+			if w.String() != g.String() {
+				t.Errorf("%s: %s differs from the API's:\n%s\n%s", a, head.ID, g.String(), w.String())
+			}
+			n++
+		}
+		if n < 3 {
+			t.Errorf("%s: compared %d incidents", a, n)
+		}
+		if _, ok := sp.Incident("2026-10-05-internal-dns"); ok != (a == Internal) {
+			t.Errorf("%s: the internal incident's object is available: %v", a, ok)
+		}
+	}
+}

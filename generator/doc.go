@@ -1,7 +1,8 @@
-// Package generator renders an incidents repository as a static site: the
-// status page, the incident history, one page per incident
-// and postmortem, an Atom feed, a Statuspage-compatible JSON API and, for
-// the internal audience, on-call and metrics pages.
+// Package generator renders an incidents repository as a static site:
+// the status page, the incident history, one page per incident
+// and postmortem, Atom feeds, a maintenance calendar, status badges, a
+// Statuspage-compatible JSON API and, for the internal audience, on-call
+// and metrics pages.
 //
 // It is for turning an already loaded [schema.Repo] into files: [Build]
 // derives a view model (component status, daily history, availability,
@@ -13,6 +14,10 @@
 // [Options.Now].
 //
 // # Audiences
+//
+// What each audience sees is decided once, by package view: the build
+// renders the views [view.Of] returns, and the feeds and notifications
+// are built from the same ones. In short:
 //
 // [Public] output contains only incidents with visibility public, and of
 // them only the public fields: title, type, status, affected components and
@@ -115,6 +120,29 @@
 // record. Every definition is in package metrics; this package only lays
 // the report out. The report names people, so public builds have neither
 // the page nor a link to it.
+//
+// # Feeds, calendar and badges
+//
+// Besides feed.xml (the 50 latest incidents and maintenances), each
+// component has components/<component-id>/feed.xml: the entries of the
+// incidents and maintenances that name it, the same entries (ids, titles,
+// content) as in feed.xml. maintenance.ics (RFC 5545) has one event per
+// maintenance with a window, soonest first: its UID is the maintenance's
+// feed entry id, so it never changes; SEQUENCE is the number of the
+// maintenance's status updates, which only grows, so a window moved with
+// an update that says so replaces the old one in subscribed calendars;
+// STATUS is CANCELLED for a cancelled maintenance and CONFIRMED otherwise;
+// DTSTAMP is Options.Now. badges/status.svg (the overall status) and
+// badges/<component-id>.svg are flat badges: the label, then the status in
+// words on the status's colour (the light scheme's tokens of the
+// stylesheet, whose text contrast is at least 4.5:1), with a <title>
+// and role="img"; their width comes from a fixed table of character
+// widths. A component whose id is not a valid id has neither file (only a
+// build that ignores validation errors can have one), and a component
+// whose id is "status" has a feed but no badge of its own. The status
+// page's Subscribe section links all of these, the JSON API, and the
+// links of site.subscribe that are absolute http(s) addresses. Every one
+// of them is built from the audience's views, like the pages.
 //
 // # Addresses
 //

@@ -50,25 +50,44 @@ type atomText struct {
 // (newest first). The author is the organisation (the site title): the
 // feed never names a person.
 func renderFeed(m *model) ([]byte, error) {
+	return renderAtom(m, atomSpec{
+		path: "feed.xml", title: m.Site.Title + " incident history", about: m.Site.Description,
+		updated: m.Updated, incidents: m.Incidents,
+	})
+}
+
+// atomSpec is one Atom feed of the site.
+type atomSpec struct {
+	path, title, about string
+	updated            time.Time
+	incidents          []*incidentView // newest first; the first feedEntries are written
+}
+
+// feedID is the Atom id of the site path p: its absolute address, or
+// without one an id of this page and audience (see pageID), so that two
+// builds never share entry ids.
+func feedID(m *model, p string) string {
+	if m.Site.BaseURL == "" {
+		return "urn:baton:" + pageID(m) + ":" + strings.ReplaceAll(strings.TrimSuffix(p, "/"), "/", ":")
+	}
+	return m.Site.BaseURL + p
+}
+
+// renderAtom writes an Atom feed. An incident's entry is the same in
+// every feed that carries it: same id, title, dates and content.
+func renderAtom(m *model, spec atomSpec) ([]byte, error) {
 	base := m.Site.BaseURL
 	abs := func(p string) string { return base + p }
-	id := func(p string) string {
-		if base == "" {
-			// No address: an id of this page and audience (see pageID), so
-			// two builds never share entry ids.
-			return "urn:baton:" + pageID(m) + ":" + strings.ReplaceAll(strings.TrimSuffix(p, "/"), "/", ":")
-		}
-		return base + p
-	}
+	id := func(p string) string { return feedID(m, p) }
 	f := atomFeed{
-		Title: m.Site.Title + " incident history", Subtitle: m.Site.Description,
-		ID: id("feed.xml"), Updated: m.Updated.UTC().Format(time.RFC3339),
+		Title: spec.title, Subtitle: spec.about,
+		ID: id(spec.path), Updated: spec.updated.UTC().Format(time.RFC3339),
 		Author: atomPerson{Name: m.Site.Title},
 	}
 	if base != "" {
-		f.Links = []atomLink{{Rel: "self", Type: "application/atom+xml", Href: abs("feed.xml")}, {Rel: "alternate", Type: "text/html", Href: base}}
+		f.Links = []atomLink{{Rel: "self", Type: "application/atom+xml", Href: abs(spec.path)}, {Rel: "alternate", Type: "text/html", Href: base}}
 	}
-	for i, v := range m.Incidents {
+	for i, v := range spec.incidents {
 		if i == feedEntries {
 			break
 		}

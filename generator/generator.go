@@ -8,6 +8,7 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"runtime"
@@ -19,25 +20,21 @@ import (
 
 	"github.com/batonhq/baton/schema"
 	"github.com/batonhq/baton/templates"
+	"github.com/batonhq/baton/view"
 )
 
-// Audience selects what a build shows (see the package documentation).
-type Audience string
+// Audience selects what a build shows: package view decides what each
+// audience sees (see the package documentation).
+type Audience = view.Audience
 
 // The audiences of a build.
 const (
-	Public   Audience = "public"
-	Internal Audience = "internal"
+	Public   = view.Public
+	Internal = view.Internal
 )
 
 // ParseAudience checks an audience name.
-func ParseAudience(s string) (Audience, error) {
-	switch a := Audience(s); a {
-	case Public, Internal:
-		return a, nil
-	}
-	return "", fmt.Errorf("unknown audience %q (want public or internal)", s)
-}
+func ParseAudience(s string) (Audience, error) { return view.ParseAudience(s) }
 
 // Options control a build.
 type Options struct {
@@ -77,23 +74,8 @@ func (s *Site) Paths() []string {
 // scheduling. A broken template or a rendering failure is an error and no
 // site is returned.
 func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) {
-	if repo == nil || repo.Config == nil {
-		return nil, errors.New("no repository loaded")
-	}
-	if opts.Now.IsZero() {
-		return nil, errors.New("Options.Now is not set")
-	}
-	if opts.Audience == "" {
-		opts.Audience = Public
-	}
-	if _, err := ParseAudience(string(opts.Audience)); err != nil {
+	if err := checkOptions(repo, &opts); err != nil {
 		return nil, err
-	}
-	if opts.BaseURL != "" {
-		u, err := url.Parse(opts.BaseURL)
-		if err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", opts.BaseURL)
-		}
 	}
 	md := newMarkdown()
 	tpl, err := parseTemplates(siteLocation(repo.Config))
@@ -135,7 +117,7 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 		data := &page{Section: "incidents", Incident: v, Root: rootFor(p), Site: m.Site, M: m, Internal: m.Internal}
 		add(p, func() ([]byte, error) {
 			if m.Internal {
-				narrative, err := md.render(v.src.Body, "")
+				narrative, err := md.render(v.src.Internal.Narrative, "")
 				if err != nil {
 					return nil, fmt.Errorf("rendering the narrative of %s: %w", v.ID, err)
 				}
@@ -171,6 +153,24 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 	pageJob("404.html", "404.html", notFound)
 	notFound.Root = rootFor404(m.Site.BaseURL)
 	add("feed.xml", func() ([]byte, error) { return renderFeed(m) })
+	add("maintenance.ics", func() ([]byte, error) { return renderMaintenanceCalendar(m) })
+	css, err := fs.ReadFile(templates.FS, "assets/style.css")
+	if err != nil {
+		return nil, err
+	}
+	colours, err := parseBadgeColours(css)
+	if err != nil {
+		return nil, err
+	}
+	add("badges/status.svg", func() ([]byte, error) { return renderBadge(colours, "status", m.Overall.Status), nil })
+	for _, cv := range m.Components {
+		if cv.Feed != "" {
+			add(cv.Feed, func() ([]byte, error) { return renderComponentFeed(m, cv) })
+		}
+		if cv.Badge != "" {
+			add(cv.Badge, func() ([]byte, error) { return renderBadge(colours, cv.Name, cv.Status), nil })
+		}
+	}
 	for p, f := range apiFiles(m) {
 		add(p, func() ([]byte, error) { return marshalJSON(f()) })
 	}
@@ -197,6 +197,30 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 		}
 	}
 	return site, nil
+}
+
+// checkOptions checks the inputs of a build and fills in the default
+// audience.
+func checkOptions(repo *schema.Repo, opts *Options) error {
+	if repo == nil || repo.Config == nil {
+		return errors.New("no repository loaded")
+	}
+	if opts.Now.IsZero() {
+		return errors.New("Options.Now is not set")
+	}
+	if opts.Audience == "" {
+		opts.Audience = Public
+	}
+	if _, err := ParseAudience(string(opts.Audience)); err != nil {
+		return err
+	}
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("base URL %q is not an absolute http(s) URL", opts.BaseURL)
+		}
+	}
+	return nil
 }
 
 // job renders one file.
@@ -293,19 +317,20 @@ type page struct {
 // broken.
 func copyAssets(site *Site, m *model, fsys fs.FS) error {
 	for _, v := range m.Incidents {
+		if !v.src.HasAssets() {
+			continue
+		}
 		dir := "incidents/" + v.ID + "/"
-		var linked map[string]bool
-		for _, a := range v.src.Assets {
-			name := path.Base(a)
-			if name == "index.html" || name == "postmortem" {
-				continue // would collide with the pages
+		linked := map[string]bool{}
+		pageLinks(site.Files[dir+"index.html"], dir, linked)
+		pageLinks(site.Files[dir+"postmortem/index.html"], dir+"postmortem/", linked)
+		for _, p := range slices.Sorted(maps.Keys(linked)) {
+			name := path.Base(p)
+			if path.Dir(p)+"/" != dir || name == "index.html" || name == "postmortem" {
+				continue // not a file of the folder, or would collide with the pages
 			}
-			if linked == nil {
-				linked = map[string]bool{}
-				pageLinks(site.Files[dir+"index.html"], dir, linked)
-				pageLinks(site.Files[dir+"postmortem/index.html"], dir+"postmortem/", linked)
-			}
-			if !linked[dir+name] {
+			a, ok := v.src.Asset(name)
+			if !ok {
 				continue
 			}
 			data, err := schema.ReadAsset(fsys, a)

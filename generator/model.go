@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/schema"
+	"github.com/batonhq/baton/view"
 )
 
 // historyDays is how many daily cells the status page shows per component.
@@ -53,19 +54,6 @@ func downtimeWeight(s string) float64 {
 		return 0.3
 	}
 	return 0
-}
-
-// severityImpact maps a severity rank to a Statuspage incident impact.
-func severityImpact(rank int) string {
-	switch rank {
-	case 0:
-		return "critical"
-	case 1:
-		return "major"
-	case 2:
-		return "minor"
-	}
-	return "none"
 }
 
 // model is everything the pages show, derived once per build.
@@ -121,8 +109,14 @@ type siteInfo struct {
 	Loc  *time.Location
 	// OnCall and Metrics link the internal pages from the navigation.
 	OnCall, Metrics bool
-	Built           time.Time
+	// Subscribe are the public links of site.subscribe (absolute http(s)
+	// addresses only).
+	Subscribe []subscribeLink
+	Built     time.Time
 }
+
+// subscribeLink is a public place to follow the status (site.subscribe).
+type subscribeLink struct{ Name, URL string }
 
 type overall struct {
 	Status      string // worst component status
@@ -152,7 +146,10 @@ type componentView struct {
 	NoDataDays   int
 	// Updated is the last change of the component's status up to Now.
 	Updated time.Time
-	spans   []span
+	// Feed and Badge are the paths of the component's Atom feed and
+	// badge, "" when it has none (see ownFiles).
+	Feed, Badge string
+	spans       []span
 }
 
 type dayCell struct {
@@ -204,7 +201,7 @@ type yearLink struct {
 }
 
 type incidentView struct {
-	src         *schema.Incident
+	src         *view.Incident
 	ID, Title   string
 	Link        string // from the site root
 	Maintenance bool
@@ -217,10 +214,10 @@ type incidentView struct {
 	Resolved    time.Time
 	Ongoing     bool
 	Duration    string
-	Window      *schema.MaintenanceWindow
+	Window      *view.Window
 	Components  []componentImpact
-	Updates     []schema.Update // newest first
-	Latest      *schema.Update
+	Updates     []view.Update // newest first
+	Latest      *view.Update
 	Postmortem  *postmortemView
 	Internal    *internalView // nil in public builds
 	// History is the page of the incident history that lists it, and
@@ -292,7 +289,8 @@ type actionItem struct {
 
 // deriveModel computes the view model, with the display values of ts. It
 // renders no Markdown: the page jobs do, and only for the pages the
-// audience may see.
+// audience may see. Without ts (the Statuspage view of an API file
+// only) it computes no display values, on-call or metrics views.
 func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error) {
 	c := repo.Config
 	loc := siteLocation(c)
@@ -317,6 +315,11 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 		},
 		Now: o.Now, Internal: internal, Days: historyDays,
 	}
+	for _, l := range c.Site.Subscribe {
+		if l.Name != "" && absoluteHTTP(l.URL) {
+			m.Site.Subscribe = append(m.Site.Subscribe, subscribeLink{Name: l.Name, URL: l.URL})
+		}
+	}
 
 	// The on-call and metrics views read only the repository: derive them
 	// while the incident views are built.
@@ -326,7 +329,7 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 		metricsErr error
 		side       sync.WaitGroup
 	)
-	if internal {
+	if internal && ts != nil {
 		side.Go(func() {
 			onCall = deriveOnCall(repo, o.Now)
 			mv, metricsErr = deriveMetrics(repo, o.Now)
@@ -336,12 +339,14 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 	views := make([]*incidentView, len(repo.Incidents))
 	errs := make([]error, len(repo.Incidents))
 	parallel(len(repo.Incidents), func(i int) {
-		in := repo.Incidents[i]
-		if !internal && !in.IsPublic() {
+		in := view.Of(repo, repo.Incidents[i], o.Audience)
+		if in == nil {
 			return
 		}
-		v := newIncidentView(repo, in, o.Now, internal)
-		errs[i] = ts.prepareView(v, loc)
+		v := newIncidentView(repo, in, o.Now)
+		if ts != nil {
+			errs[i] = ts.prepareView(v, loc)
+		}
 		views[i] = v
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -360,7 +365,7 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 	deriveGroups(m)
 	deriveLists(m, o.Now, loc)
 	m.Overall = overallStatus(m.worstNow())
-	if internal {
+	if internal && ts != nil {
 		side.Wait()
 		if metricsErr != nil {
 			return nil, metricsErr
@@ -371,9 +376,11 @@ func deriveModel(repo *schema.Repo, o *Options, ts *templateSet) (*model, error)
 	return m, nil
 }
 
-// newIncidentView is the view of the visible incident in as of now.
-func newIncidentView(repo *schema.Repo, in *schema.Incident, now time.Time, internal bool) *incidentView {
-	c := repo.Config
+// newIncidentView is the page view of in, an incident as package view
+// lets the build's audience see it, as of now. Everything it shows comes
+// from in: the audience's view decides what is visible, this only lays it
+// out (people by label, durations, the order of the history).
+func newIncidentView(repo *schema.Repo, in *view.Incident, now time.Time) *incidentView {
 	people := func(hs []string) []string {
 		out := make([]string, 0, len(hs))
 		for _, h := range hs {
@@ -384,21 +391,12 @@ func newIncidentView(repo *schema.Repo, in *schema.Incident, now time.Time, inte
 	v := &incidentView{
 		src: in, ID: in.ID, Title: in.Title,
 		Link:        "incidents/" + in.ID + "/index.html",
-		Maintenance: in.IsMaintenance(),
+		Maintenance: in.Maintenance,
 		Status:      in.Status,
-		Window:      in.Scheduled,
+		Window:      in.Window,
 		Resolved:    in.Resolved,
-	}
-	v.Start = incidentStart(in)
-	switch {
-	case v.Maintenance:
-		v.Impact = "maintenance"
-	default:
-		_, rank := c.Severity(in.Severity)
-		if rank < 0 {
-			rank = math.MaxInt
-		}
-		v.Impact = severityImpact(rank)
+		Start:       in.Start,
+		Impact:      in.Impact,
 	}
 	switch {
 	case in.IsResolved():
@@ -417,74 +415,60 @@ func newIncidentView(repo *schema.Repo, in *schema.Incident, now time.Time, inte
 		v.Duration = formatDuration(end.Sub(v.Start))
 	}
 	for _, ci := range in.Components {
-		name := ci.ID
-		if comp := c.Component(ci.ID); comp != nil {
-			name = comp.Name
-		}
-		v.Components = append(v.Components, componentImpact{ID: ci.ID, Name: name, Impact: ci.Impact})
+		v.Components = append(v.Components, componentImpact{ID: ci.ID, Name: ci.Name, Impact: ci.Impact})
 	}
 	v.Updates = slices.Clone(in.Updates)
 	slices.Reverse(v.Updates)
 	if len(v.Updates) > 0 {
 		v.Latest = &v.Updates[0]
 	}
-	v.sortKey = cmp.Or(v.Start, in.Declared)
-	if v.Maintenance && in.Scheduled != nil && !in.Scheduled.From.IsZero() {
+	// Start is the declaration when nothing earlier is recorded, so it is
+	// zero only when that is too.
+	v.sortKey = v.Start
+	if v.Maintenance && in.Window != nil {
 		// A maintenance is filed under its window, not its announcement.
-		v.sortKey = in.Scheduled.From
-	}
-	if v.Maintenance && in.Scheduled != nil {
-		v.sortKey = in.Scheduled.From
+		v.sortKey = in.Window.From
 	}
 
-	if pm := in.Postmortem; pm != nil && (internal || pm.IsPublic()) {
+	if pm := in.Postmortem; pm != nil {
 		pv := &postmortemView{Status: pm.Status, Visibility: pm.Visibility, Summary: pm.Summary}
 		for _, ai := range pm.ActionItems {
-			// Public pages show an item's status, and its id where the
-			// public text already cites it ("AI-1"), so that readers can
-			// follow the references; nothing else of it.
-			item := actionItem{Title: ai.Title, Status: ai.Status}
-			if cites(pm.Body, ai.ID) || cites(pm.Summary, ai.ID) {
-				item.ID = ai.ID
+			item := actionItem{ID: ai.ID, Title: ai.Title, Type: ai.Type, Priority: ai.Priority, Status: ai.Status, Link: ai.Link}
+			if ai.Owner != "" {
+				item.Owner = personLabel(repo, ai.Owner)
 			}
-			if internal {
-				item = actionItem{ID: ai.ID, Title: ai.Title, Type: ai.Type, Priority: ai.Priority,
-					Owner: personLabel(repo, ai.Owner), Status: ai.Status, Link: ai.Link}
-				if !ai.Due.IsZero() {
-					item.Due = ai.Due.String()
-				}
+			if !ai.Due.IsZero() {
+				item.Due = ai.Due.String()
 			}
 			pv.ActionItems = append(pv.ActionItems, item)
 		}
-		if internal {
-			pv.Authors, pv.Reviewers = people(pm.Authors), people(pm.Reviewers)
-			if a := pm.Approved; a != nil && a.By != "" {
-				pv.ApprovedBy, pv.ApprovedAt = personLabel(repo, a.By), a.At
-			}
+		pv.Authors, pv.Reviewers = people(pm.Authors), people(pm.Reviewers)
+		if a := pm.Approved; a != nil && a.By != "" {
+			pv.ApprovedBy, pv.ApprovedAt = personLabel(repo, a.By), a.At
 		}
 		v.Postmortem = pv
 	}
 
-	if internal {
+	if d := in.Internal; d != nil {
 		iv := &internalView{
-			Visibility: in.Visibility, Rotation: in.RotationID(c),
-			Shadows:    strings.Join(people(in.Shadows), ", "),
-			Responders: strings.Join(people(in.Responders), ", "),
-			Tags:       strings.Join(in.Tags, ", "),
+			Visibility: d.Visibility, Rotation: d.Rotation,
+			Shadows:    strings.Join(people(d.Shadows), ", "),
+			Responders: strings.Join(people(d.Responders), ", "),
+			Tags:       strings.Join(d.Tags, ", "),
 		}
-		if in.Severity != "" {
-			iv.Severity = in.Severity
-			if s, _ := c.Severity(in.Severity); s != nil && s.Name != "" {
-				iv.Severity += " (" + s.Name + ")"
+		if d.Severity != "" {
+			iv.Severity = d.Severity
+			if d.SeverityName != "" {
+				iv.Severity += " (" + d.SeverityName + ")"
 			}
 		}
-		if in.IMOC != "" {
-			iv.IMOC = personLabel(repo, in.IMOC)
+		if d.IMOC != "" {
+			iv.IMOC = personLabel(repo, d.IMOC)
 		}
-		if in.Owner != "" {
-			iv.Owner = personLabel(repo, in.Owner)
+		if d.Owner != "" {
+			iv.Owner = personLabel(repo, d.Owner)
 		}
-		for _, t := range []namedTime{{Name: "Detected", At: in.Detected}, {Name: "Declared", At: in.Declared}, {Name: "Acknowledged", At: in.Acked}, {Name: "Mitigated", At: in.Mitigated}} {
+		for _, t := range []namedTime{{Name: "Detected", At: d.Detected}, {Name: "Declared", At: d.Declared}, {Name: "Acknowledged", At: d.Acknowledged}, {Name: "Mitigated", At: d.Mitigated}} {
 			if !t.At.IsZero() {
 				iv.Times = append(iv.Times, t)
 			}
@@ -494,23 +478,11 @@ func newIncidentView(repo *schema.Repo, in *schema.Incident, now time.Time, inte
 	return v
 }
 
-// incidentStart is when an incident's impact began, as far as the public
-// record says: started, else the first update, else declared.
-func incidentStart(in *schema.Incident) time.Time {
-	if !in.Started.IsZero() {
-		return in.Started
-	}
-	if len(in.Updates) > 0 && !in.Updates[0].At.IsZero() {
-		return in.Updates[0].At
-	}
-	return in.Declared
-}
-
 // affects returns when in affects its components: [from, to), with a zero
 // to while it is open. ok is false when it never does.
-func affects(in *schema.Incident) (from, to time.Time, ok bool) {
-	if in.IsMaintenance() {
-		w := in.Scheduled
+func affects(in *view.Incident) (from, to time.Time, ok bool) {
+	if in.Maintenance {
+		w := in.Window
 		if w == nil || w.From.IsZero() || w.Until.IsZero() {
 			return from, to, false
 		}
@@ -520,7 +492,7 @@ func affects(in *schema.Incident) (from, to time.Time, ok bool) {
 		}
 		return from, to, to.After(from)
 	}
-	from = incidentStart(in)
+	from = in.Start
 	if from.IsZero() {
 		return from, to, false
 	}
@@ -558,6 +530,12 @@ func deriveComponents(m *model, c *schema.Config, now time.Time, loc *time.Locat
 	groupIdx := map[string]int{}
 	for _, comp := range c.Components {
 		cv := &componentView{ID: comp.ID, Name: cmp.Or(comp.Name, comp.ID), Description: comp.Description, Group: comp.Group, Status: statusOperational}
+		if ownFiles(comp.ID) && byID[comp.ID] == nil {
+			cv.Feed = componentFeedPath(comp.ID)
+			if comp.ID != "status" {
+				cv.Badge = badgePath(comp.ID)
+			}
+		}
 		m.Components = append(m.Components, cv)
 		if byID[comp.ID] == nil {
 			byID[comp.ID] = cv
@@ -834,11 +812,11 @@ func deriveLists(m *model, now time.Time, loc *time.Location) {
 		in := v.src
 		switch {
 		case v.Maintenance:
-			if in.IsResolved() || in.Scheduled == nil {
-			} else if now.Before(in.Scheduled.From) {
+			if in.IsResolved() || in.Window == nil {
+			} else if now.Before(in.Window.From) {
 				m.Upcoming = append(m.Upcoming, v)
 				continue
-			} else if now.Before(in.Scheduled.Until) {
+			} else if now.Before(in.Window.Until) {
 				m.ActiveMaintenance = append(m.ActiveMaintenance, v)
 				continue
 			}
@@ -948,29 +926,6 @@ func deriveGroups(m *model) {
 	}
 	for _, cv := range m.Components {
 		m.HasNoData = m.HasNoData || cv.NoDataDays > 0
-	}
-}
-
-// cites reports whether text mentions id as a whole word ("AI-1" but not
-// inside "AI-10").
-func cites(text, id string) bool {
-	if id == "" {
-		return false
-	}
-	word := func(b byte) bool {
-		return b == '-' || b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
-	}
-	for i := 0; ; {
-		j := strings.Index(text[i:], id)
-		if j < 0 {
-			return false
-		}
-		j += i
-		end := j + len(id)
-		if (j == 0 || !word(text[j-1])) && (end == len(text) || !word(text[end])) {
-			return true
-		}
-		i = j + 1
 	}
 }
 

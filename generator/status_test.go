@@ -389,9 +389,6 @@ func TestPublicActionItems(t *testing.T) {
 			t.Errorf("with %q the action items read:\n%s", tc.text, between(page, `<h2 id="action-items-list">`, `</ul>`))
 		}
 	}
-	if !cites("see AI-1.", "AI-1") || cites("see AI-10", "AI-1") || cites("xAI-1", "AI-1") || cites("anything", "") {
-		t.Error("cites does not match whole words")
-	}
 }
 
 // TestTimeZoneNote: the footer names the site's zone, and on the on-call

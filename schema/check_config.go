@@ -133,6 +133,7 @@ func checkConfig(c *Config, r reporter) {
 			r.errorf(c.Rotations.PosOf("groups."+g), "config/unknown-group", hint, "rotations.groups names the group %q, which no component has", g)
 		}
 	}
+	checkNotify(c, r)
 }
 
 // checkConfigRefs checks references from baton.yaml to other files (the
@@ -176,6 +177,10 @@ func (l *loader) checkConfigRefs(repo *Repo) {
 		check(&co.Meta, "name", co.Name, "the name of component "+co.ID)
 		check(&co.Meta, "group", co.Group, "the group of component "+co.ID)
 		check(&co.Meta, "description", co.Description, "the description of component "+co.ID)
+	}
+	for i := range c.Site.Subscribe {
+		l := &c.Site.Subscribe[i]
+		check(&l.Meta, "name", l.Name, "the name of a site.subscribe link")
 	}
 }
 

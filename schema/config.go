@@ -17,6 +17,8 @@ type Config struct {
 	Rotations  RotationsConfig  `yaml:"rotations"`
 	Training   Training         `yaml:"training"`
 	Declare    DeclareDefaults  `yaml:"declare"`
+	// Notify lists where `baton notify` sends incident events.
+	Notify []NotifyTarget `yaml:"notify"`
 
 	// Location is Site.TimeZone resolved (UTC when unset or invalid).
 	Location *time.Location `yaml:"-"`
@@ -37,6 +39,9 @@ type Site struct {
 	// page's daily history shows "no data" before it. Zero when unset
 	// (the history then starts at the earliest incident).
 	Since Date `yaml:"since"`
+	// Subscribe lists public places to follow the status (a chat
+	// invitation, a mailing list) for the status page's Subscribe section.
+	Subscribe []SubscribeLink `yaml:"subscribe"`
 }
 
 // GitHub names the repository that holds the incidents.

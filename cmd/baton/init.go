@@ -38,9 +38,9 @@ func newInitCmd(g *globals) *cobra.Command {
 		Long: `Init creates a new, valid incidents repository in DIR (default: --repo, which
 defaults to the current folder): baton.yaml, people.yaml, an IMOC rotation,
 one example incident with its postmortem, and GitHub Actions workflows that
-validate pull requests, ping the IMOC, publish the site and announce
-handoffs. Every file is commented to teach its format, and the YAML files
-point editors at their JSON Schema.
+validate pull requests, ping the IMOC, publish the site, announce handoffs and
+send notifications (once baton.yaml lists a target). Every file is commented
+to teach its format, and the YAML files point editors at their JSON Schema.
 
 When DIR is not inside a git repository, init creates one (git init, branch
 main). It writes a .gitignore that keeps the built sites (public/,

@@ -11,6 +11,11 @@
 //   - Ping: the IMOC workflow on a pull request that touches incidents:
 //     review request, owner assignment, severity label and one sticky
 //     comment with the roles and next steps.
+//   - Notify: the events between two revisions of the repository, read
+//     from git (LoadRange, Events: never the working tree), delivered to
+//     the notify: targets of baton.yaml that want them, each target with
+//     its audience's view, independently of the others. NotifyHandoff
+//     sends the IMOC handoffs (Handoffs) to internal targets.
 //   - EscapeMarkdown and EscapeTitle: the one escaping of file and pull
 //     request content for everything Baton writes to GitHub.
 //
@@ -25,10 +30,12 @@
 // whose incident files do not validate gets a neutral comment and nothing
 // else, and one that touches more than MaxIncidents incidents too.
 //
-// The flows reach GitHub and git through the small Forge and Git
-// interfaces (implemented by package forge and package gitrepo), take the
+// The flows reach GitHub and git through the small Forge, Git and
+// Revisions interfaces (implemented by package forge and package gitrepo),
+// and notification endpoints through Poster (package notify), take the
 // current time as an input, print nothing and return structured results
 // that package cmd/baton prints. They are not for parsing flags, reading
 // the environment or choosing exit codes (cmd/baton), nor for the file
-// edits themselves (internal/edit) or talking HTTP (internal/forge).
+// edits themselves (internal/edit) or talking HTTP (internal/forge,
+// internal/notify).
 package flow
