@@ -58,7 +58,7 @@ func renderComponentFeed(m *model, cv *componentView) ([]byte, error) {
 // maps a maintenance status to a calendar status.
 func maintenanceEventStatus(status string) string {
 	switch status {
-	case "cancelled":
+	case schema.StatusCancelled:
 		return "CANCELLED"
 	}
 	return "CONFIRMED"

@@ -75,7 +75,7 @@ func newCard(m Message) card {
 		case ev.Update <= 1:
 			// The announcement (later updates are counted from 2).
 			c.Title = "Maintenance scheduled: " + in.Title
-		case status == schema.StatusInProgress || status == schema.StatusCompleted || status == "cancelled":
+		case status == schema.StatusInProgress || status == schema.StatusCompleted || status == schema.StatusCancelled:
 			c.Title = "Maintenance " + strings.ToLower(statusText(status)) + ": " + in.Title
 		default:
 			c.Title = "Maintenance update: " + in.Title
