@@ -15,22 +15,50 @@ const GapHorizon = 90 * 24 * time.Hour
 //
 //   - rotation/gap (warning): the IMOC slot is empty at some time in the
 //     GapHorizon after now; the message names the first gap.
+//
 //   - rotation/anchor-in-gap, rotation/anchor-ambiguous (warnings): an
 //     anchor or a roster change's from falls in a clock change, so it does
 //     not exist or happens twice in the layer's zone.
+//
+//   - rotation/away-conflict (error or warning): someone is on call (after
+//     overrides) during their time away in people.yaml. It is reported at
+//     the away entry, once per entry and rotation for the conflicts that
+//     start within AwayErrorWindow of now (an error) and once for those
+//     after (a warning), up to AwayHorizon ahead. The hint is the replace
+//     override that hands those hours to a qualified participant who is
+//     not away then.
 //
 // Rotations with validation errors are skipped: a dropped layer or a
 // fallback zone would only produce misleading gaps. It returns the
 // problems unsorted.
 func Check(repo *schema.Repo, now time.Time) schema.Problems {
 	var ps schema.Problems
+	away := awaySets(repo)
+	// How far ahead to look: the gaps' 90 days, or up to the last day
+	// away, within AwayHorizon.
+	end := now.Add(GapHorizon)
+	for _, as := range away {
+		for _, a := range as.entries {
+			if a.End.After(end) {
+				end = a.End
+			}
+		}
+	}
+	end = earliest(end, now.Add(AwayHorizon))
 	for _, r := range repo.Rotations {
 		if r.HasErrors || !r.WithinLimits() {
 			continue // its errors are reported; arithmetic on it would mislead
 		}
-		ps = append(ps, checkRotation(r, now)...)
+		ps = append(ps, checkRotation(repo, r, now, end, away)...)
 	}
 	return ps
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 func problem(r *schema.Rotation, at schema.Pos, code, hint, format string, args ...any) schema.Problem {
@@ -40,7 +68,7 @@ func problem(r *schema.Rotation, at schema.Pos, code, hint, format string, args 
 	}
 }
 
-func checkRotation(r *schema.Rotation, now time.Time) schema.Problems {
+func checkRotation(repo *schema.Repo, r *schema.Rotation, now, end time.Time, away map[string]*awaySet) schema.Problems {
 	var ps schema.Problems
 	for i := range r.Layers {
 		l := &r.Layers[i]
@@ -66,15 +94,24 @@ func checkRotation(r *schema.Rotation, now time.Time) schema.Problems {
 			}
 		}
 	}
-	if len(r.Layers) > 0 {
-		for _, iv := range schedule(r, now, now.Add(GapHorizon)) {
-			if len(iv.IMOC) == 0 {
-				ps = append(ps, problem(r, r.PosOf("layers"), "rotation/gap",
-					"add a catch-all layer first (no active windows, no nobody) so that some layer always yields someone, or an override for that time",
-					"nobody is IMOC from %s to %s (the first gap in the next 90 days)", stamp(iv.Start), stamp(iv.End)))
-				break
-			}
+	if len(r.Layers) == 0 {
+		return ps
+	}
+	ivs := schedule(r, now, end)
+	gapEnd := now.Add(GapHorizon)
+	for _, iv := range ivs {
+		if !iv.Start.Before(gapEnd) {
+			break
 		}
+		if len(iv.IMOC) == 0 {
+			ps = append(ps, problem(r, r.PosOf("layers"), "rotation/gap",
+				"add a catch-all layer first (no active windows, no nobody) so that some layer always yields someone, or an override for that time",
+				"nobody is IMOC from %s to %s (the first gap in the next 90 days)", stamp(iv.Start), stamp(earliest(iv.End, gapEnd.In(iv.End.Location())))))
+			break
+		}
+	}
+	if len(away) > 0 {
+		ps = append(ps, checkAway(repo, r, ivs, away, now)...)
 	}
 	return ps
 }
