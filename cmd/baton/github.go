@@ -136,6 +136,17 @@ func gitIdentity(ctx context.Context, dir string) (name, email string) {
 // publish runs flow.Publish for an incident edit with the clone at --repo
 // and the GitHub client, and prints what it did.
 func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id string, now time.Time, mk editFunc) error {
+	branch := ""
+	if id != "" {
+		branch = kind.Branch(id)
+	}
+	return p.publishEdit(ctx, g, branch, now, func(*schema.Config) flow.Edit { return flow.IncidentEdit(kind, mk) })
+}
+
+// publishEdit runs flow.Publish for an edit (made from the working tree's
+// baton.yaml) on branch ("" when only the edit knows it) and prints what
+// it did.
+func (p *prFlags) publishEdit(ctx context.Context, g *globals, branch string, now time.Time, mk func(cfg *schema.Config) flow.Edit) error {
 	wt, _, err := g.Repo(ctx)
 	if err != nil {
 		return err
@@ -153,10 +164,7 @@ func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id st
 	if err != nil {
 		return failuref("%v", err).withHint("--pr needs --repo to be a git clone with the remote %s", p.remote)
 	}
-	pub := flow.Publication{Remote: p.remote, DefaultBranch: cfg.GitHub.DefaultBranch, Edit: flow.IncidentEdit(kind, mk), Now: now}
-	if id != "" {
-		pub.Branch = kind.Branch(id)
-	}
+	pub := flow.Publication{Remote: p.remote, DefaultBranch: cfg.GitHub.DefaultBranch, Branch: branch, Edit: mk(cfg), Now: now}
 	if g.getenv("GITHUB_ACTIONS") == "true" {
 		pub.Signature = gitrepo.DefaultSignature
 	}

@@ -396,15 +396,18 @@ updates:
 // IMOC the pull request named for a review and wrote its title raw into
 // the comment. Now the IMOC asked is the one the base branch's rotation had
 // on call, the title is escaped, the pull request's people.yaml and
-// rotations are never read, and a pull request whose incident files do not
-// validate gets a neutral comment and no requests.
+// rotations are read only as data (here they do not validate, so their
+// section of the comment says so and asks nobody), and a pull request
+// whose incident files do not validate gets a neutral comment and no
+// requests.
 func TestHardening03PingDoesNotTrustThePullRequest(t *testing.T) {
 	w := newGHWorld(t)
 	const p = "incidents/2026/2026-11-27-pwned/incident.md"
 	pr := w.fake.AddPR(forgetest.PR{Head: "evil/branch", HeadOwner: "mallory", Base: "main", Author: "mallory",
 		Title: "@everyone", Files: []string{p, "people.yaml", "rotations/imoc-global.yaml"}})
 	w.fake.Contents[pr.HeadSHA+":"+p] = hostileIncident
-	// Whatever the pull request's people.yaml says, it is not read.
+	// Whatever the pull request's people.yaml says, it decides nobody's
+	// roles; this one leaves the rotations' participants unknown.
 	w.fake.Contents[pr.HeadSHA+":people.yaml"] = "people:\n  - {handle: priya, name: P, github: mallory, imoc: qualified}\n"
 	out := w.mustRun("2026-11-27T10:30:00Z", "ping", "--pr", "1")
 
@@ -416,7 +419,8 @@ func TestHardening03PingDoesNotTrustThePullRequest(t *testing.T) {
 		t.Errorf("assignees %v", got.Assignees)
 	}
 	for _, r := range w.fake.Requests() {
-		if r.Method == "GET" && strings.HasPrefix(r.Path, "/repos/fernway/incidents/contents/") && !strings.HasSuffix(r.Path, "/incident.md") {
+		if r.Method == "GET" && strings.HasPrefix(r.Path, "/repos/fernway/incidents/contents/") && !strings.HasSuffix(r.Path, "/incident.md") &&
+			r.Path != "/repos/fernway/incidents/contents/people.yaml" && r.Path != "/repos/fernway/incidents/contents/rotations/imoc-global.yaml" {
 			t.Errorf("read %s from the pull request", r.Path)
 		}
 	}
@@ -432,7 +436,8 @@ func TestHardening03PingDoesNotTrustThePullRequest(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"| IMOC | @sofialindqvist (Sofia Lindqvist) |", "| Owner | @elliepark (Ellie Park) |", "| Shadows | Noor Haddad |",
-		"The pull request names `priya` as the IMOC, but `sofia` was on call on `imoc-global`"} {
+		"The pull request names `priya` as the IMOC, but `sofia` was on call on `imoc-global`",
+		"### Rotations\n\nThe rotation or people files in this pull request do not validate, so Baton has not worked out whose shifts change"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the comment lacks %q:\n%s", want, body)
 		}

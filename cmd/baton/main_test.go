@@ -1,12 +1,17 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -33,6 +38,8 @@ func exampleRoot(t testing.TB) string {
 //
 //	copyexample DIR   copy the example organisation (baton.yaml, people.yaml,
 //	                  rotations/, incidents/) into $WORK/DIR
+//	gitcommit DIR MSG commit every file of $WORK/DIR (a git repository on
+//	                  branch main, created when missing) with message MSG
 func TestScripts(t *testing.T) {
 	root := exampleRoot(t)
 	testscript.Run(t, testscript.Params{
@@ -55,6 +62,12 @@ func TestScripts(t *testing.T) {
 				for _, name := range []string{"baton.yaml", "people.yaml", "rotations", "incidents"} {
 					ts.Check(copyTree(filepath.Join(root, name), filepath.Join(dst, name)))
 				}
+			},
+			"gitcommit": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: gitcommit DIR MSG")
+				}
+				ts.Check(gitCommitAll(ts.MkAbs(args[0]), args[1]))
 			},
 		},
 	})
@@ -80,4 +93,26 @@ func copyTree(src, dst string) error {
 		}
 		return os.WriteFile(target, data, 0o644)
 	})
+}
+
+// gitCommitAll commits every file of dir, making it a git repository on
+// branch main first when it is not one.
+func gitCommitAll(dir, msg string) error {
+	r, err := git.PlainOpen(dir)
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		r, err = git.PlainInitWithOptions(dir, &git.PlainInitOptions{InitOptions: git.InitOptions{DefaultBranch: plumbing.Main}})
+	}
+	if err != nil {
+		return err
+	}
+	wt, err := r.Worktree()
+	if err != nil {
+		return err
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		return err
+	}
+	sig := &object.Signature{Name: "Ann", Email: "ann@example.com", When: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	_, err = wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true})
+	return err
 }

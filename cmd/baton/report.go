@@ -32,6 +32,10 @@ to detect, acknowledge, mitigate and resolve; postmortems approved on time or
 late; action items by owner; the IMOC load per person; and each trainee's
 shadowing record against the qualification threshold of baton.yaml.
 
+It also shows, per rotation, each person's hours on call in the window and in
+the next 90 days, and the spread: the most hours divided by the fewest among
+those with any (1.00 is perfectly even).
+
 Figures about a period cover the incidents declared in [--since, --now).
 --since is an RFC 3339 time or a date (YYYY-MM-DD, midnight in the site's
 time zone); by default the window is the current calendar month and the
@@ -228,6 +232,23 @@ func writeReport(w io.Writer, r *metrics.Report, title string) {
 	}
 	writeTable(w, rows)
 
+	fmt.Fprintf(w, "\nOn-call fairness per rotation: hours in the window, and in the next %d days\n", metrics.FairnessDays)
+	if len(r.Fairness) == 0 {
+		fmt.Fprintln(w, "  no rotations")
+	}
+	for i, f := range r.Fairness {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "  %s — %s\n", f.Rotation, f.Name)
+		rows = [][]string{{"  PERSON", "WINDOW", fmt.Sprintf("NEXT %d DAYS", metrics.FairnessDays)}}
+		for _, h := range f.People {
+			rows = append(rows, []string{"  " + h.Person, metrics.FormatHours(h.Past), metrics.FormatHours(h.Next)})
+		}
+		writeTable(w, rows)
+		fmt.Fprintf(w, "    spread (most hours / fewest, among those with any): %s in the window, %s next\n", spreadText(f.PastSpread), spreadText(f.NextSpread))
+	}
+
 	th := r.Training.Threshold
 	fmt.Fprintf(w, "\nTraining: to qualify, shadow %s, at least %d of them major\n", plural(th.Incidents, "incident"), th.Major)
 	if len(r.Training.Trainees) == 0 {
@@ -313,4 +334,13 @@ func writeTable(w io.Writer, rows [][]string) {
 		fmt.Fprintf(tw, "  %s\n", strings.Join(row, "\t"))
 	}
 	tw.Flush()
+}
+
+// spreadText formats a fairness spread ("1.13"), or "–" when nobody had
+// any hours.
+func spreadText(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*v, 'f', 2, 64)
 }
