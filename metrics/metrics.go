@@ -50,7 +50,7 @@ type Report struct {
 	// people, in the window and in the FairnessDays days from Now.
 	Fairness []RotationFairness `json:"fairness"`
 	Training Training           `json:"training"`
-	Overdue     Overdue        `json:"overdue"`
+	Overdue  Overdue            `json:"overdue"`
 
 	loc *time.Location
 }

@@ -71,8 +71,12 @@ type PingResult struct {
 	Comment, Link string
 	// Notes are remarks for the job's log.
 	Notes []string
-	// Held is HeldTooMany or HeldInvalid when the ping made no requests,
-	// assignments or labels and wrote a neutral comment instead.
+	// Held is HeldTooMany or HeldInvalid when the ping held back. With
+	// HeldTooMany it made no requests, assignments or labels and wrote a
+	// neutral comment. With HeldInvalid the part whose files do not
+	// validate (the incidents, or the rotations and people.yaml) got a
+	// neutral section and no requests; the other part, if it validates, was
+	// pinged as usual.
 	Held string
 	// Problems are the validation errors that held it back (HeldInvalid).
 	Problems schema.Problems
@@ -182,9 +186,10 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 	for _, f := range files {
 		dirs[path.Dir(f.Path)] = true
 	}
+	var incBad, rotaBad schema.Problems
 	for _, p := range ps {
 		if p.Level == schema.Error && (dirs[p.File] || dirs[path.Dir(p.File)]) {
-			out.Problems = append(out.Problems, p)
+			incBad = append(incBad, p)
 		}
 	}
 	if head != nil {
@@ -192,22 +197,42 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 		for _, f := range rotaFiles {
 			edited[f.Path] = true
 		}
+		had := rotaErrors(baseProblems, nil)
 		for _, p := range rotaErrors(rps, nil) {
-			if edited[p.File] || !slices.Contains(rotaErrors(baseProblems, nil), p) {
-				out.Problems = append(out.Problems, p)
+			if edited[p.File] || !slices.Contains(had, p) {
+				rotaBad = append(rotaBad, p)
 			}
 		}
 	}
+	out.Problems = append(incBad, rotaBad...)
 	if len(out.Problems) > 0 {
 		out.Held = HeldInvalid
-		return out, comment(ctx, gh, pr, invalidBody(out.Problems, len(files) > 0, len(rotaFiles) > 0), out)
 	}
-	var rp *rotaPing
-	if head != nil {
-		rp = newRotaPing(base, head, req.Now, pr.BaseRef)
-		out.RotaChanged = rp.changed
+	incOK, rotaOK := len(files) > 0 && len(incBad) == 0, head != nil && len(rotaBad) == 0
+	if !incOK && !rotaOK {
+		return out, comment(ctx, gh, pr, "## Baton\n\n"+invalidText(out.Problems, len(incBad) > 0, len(rotaBad) > 0), out)
 	}
-	res, err := pingPR(ctx, gh, pr, base, after, out.Touched, nil, req.Now, rp)
+	// One part does not validate: it gets a neutral section, the other is
+	// pinged.
+	targets := out.Touched
+	var extras []*extraSection
+	if len(incBad) > 0 {
+		targets = nil
+		extras = append(extras, &extraSection{render: func([]string) string {
+			return "### Incidents\n\n" + invalidText(incBad, true, false)
+		}})
+	}
+	switch {
+	case rotaOK:
+		rp, changed := newRotaPing(base, head, req.Now, pr.BaseRef)
+		out.RotaChanged = changed
+		extras = append(extras, rp)
+	case len(rotaBad) > 0:
+		extras = append(extras, &extraSection{render: func([]string) string {
+			return "### Rotations\n\n" + invalidText(rotaBad, false, true)
+		}})
+	}
+	res, err := pingPR(ctx, gh, pr, base, after, targets, nil, req.Now, extras...)
 	if res != nil {
 		out.Did, out.Comment, out.Link = res.Did, res.Comment, res.Link
 		out.Notes = append(out.Notes, res.Notes...)
@@ -218,17 +243,18 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 // maxProblemRows bounds the problems listed in a neutral comment.
 const maxProblemRows = 20
 
-// invalidBody is the neutral comment on a pull request whose incident
-// files, or rotation and people files, do not validate.
-func invalidBody(ps schema.Problems, incidents, rota bool) string {
+// invalidText says that the incident files, or the rotation and people
+// files, of a pull request do not validate, and lists the problems' files,
+// lines and codes (never their messages, which quote the pull request).
+func invalidText(ps schema.Problems, incidents, rota bool) string {
 	var b strings.Builder
 	switch {
 	case incidents && rota:
-		b.WriteString("## Baton\n\nThe incident, rotation or people files in this pull request do not validate, so Baton has asked nobody to review it. Run `baton validate` and fix what it reports; Baton will ping the IMOC and the people whose shifts change when they do.\n\n")
+		b.WriteString("The incident, rotation or people files in this pull request do not validate, so Baton has asked nobody to review it. Run `baton validate` and fix what it reports; Baton will ping the IMOC and the people whose shifts change when they do.\n\n")
 	case rota:
-		b.WriteString("## Baton\n\nThe rotation or people files in this pull request do not validate, so Baton has not worked out whose shifts change and has asked nobody to review it. Run `baton validate` and fix what it reports; Baton will ping the people whose shifts change when they do.\n\n")
+		b.WriteString("The rotation or people files in this pull request do not validate, so Baton has not worked out whose shifts change and has asked nobody about them. Run `baton validate` and fix what it reports; Baton will ping the people whose shifts change when they do.\n\n")
 	default:
-		b.WriteString("## Baton\n\nThe incident files in this pull request do not validate, so Baton has asked nobody to review it. Run `baton validate` and fix what it reports; Baton will ping the IMOC when they do.\n\n")
+		b.WriteString("The incident files in this pull request do not validate, so Baton has asked nobody to review it. Run `baton validate` and fix what it reports; Baton will ping the IMOC when they do.\n\n")
 	}
 	b.WriteString("| File | Line | Problem |\n|---|---|---|\n")
 	for i, p := range ps {
@@ -343,9 +369,9 @@ func rolesOf(base *schema.Repo, in *schema.Incident) roles {
 // pingPR requests reviews, assigns, labels and writes the sticky comment
 // for the targets (incidents as after has them, people, rotations and
 // severities from base), requests reviews from the reviewers (handles in
-// after's people.yaml), and, with rota, from the people whose shifts
-// change, adding its section to the comment.
-func pingPR(ctx context.Context, gh Forge, pr *forge.PR, base, after *schema.Repo, targets []Target, reviewers []string, now time.Time, rota *rotaPing) (*PingResult, error) {
+// after's people.yaml), and adds the extra sections to the comment after
+// asking their people for a review.
+func pingPR(ctx context.Context, gh Forge, pr *forge.PR, base, after *schema.Repo, targets []Target, reviewers []string, now time.Time, extras ...*extraSection) (*PingResult, error) {
 	out := &PingResult{PR: pr.Number, Touched: targets}
 	request := func(login string) (mentioned bool, err error) {
 		requested, err := gh.RequestReview(ctx, pr, login)
@@ -421,9 +447,9 @@ func pingPR(ctx context.Context, gh Forge, pr *forge.PR, base, after *schema.Rep
 		}
 		sections = append(sections, pingSection(base, in, r, t.Postmortem && in.Postmortem != nil, mention, now))
 	}
-	if rota != nil {
+	for _, x := range extras {
 		var mention []string
-		for _, p := range rota.request {
+		for _, p := range x.request {
 			m, err := request(p.GitHub)
 			if err != nil {
 				return out, err
@@ -432,7 +458,7 @@ func pingPR(ctx context.Context, gh Forge, pr *forge.PR, base, after *schema.Rep
 				mention = append(mention, p.GitHub)
 			}
 		}
-		sections = append(sections, rota.section(mention))
+		sections = append(sections, x.render(mention))
 	}
 	if len(sections) == 0 {
 		return out, nil

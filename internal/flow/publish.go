@@ -215,7 +215,7 @@ func Publish(ctx context.Context, gh Forge, g Git, p Publication) (*Published, e
 	if len(spec.Incidents) > 0 || len(spec.Reviewers) > 0 {
 		// The edit's author is trusted: the repository before the change
 		// is the base the roles are checked against.
-		res, err := pingPR(ctx, gh, pr, repo, after, spec.Incidents, spec.Reviewers, p.Now, nil)
+		res, err := pingPR(ctx, gh, pr, repo, after, spec.Incidents, spec.Reviewers, p.Now)
 		out.Ping = res
 		if err != nil {
 			return out, err

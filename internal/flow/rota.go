@@ -133,29 +133,29 @@ func Hours(d time.Duration) string {
 	return fmt.Sprintf("%d h %d min", h, m)
 }
 
-// rotaPing is what ping does about the rotations a pull request changes:
-// whom it asks for a review, and the comment's section.
-type rotaPing struct {
-	// changed are the handles whose shifts change.
-	changed []string
-	// request are the people asked for a review: those whose shifts change
-	// who are in the base branch's people.yaml with a GitHub login (none
-	// when more than MaxRotaReviewers people change).
+// extraSection is a part of ping's comment besides the incidents': the
+// people it asks for a review, and its text.
+type extraSection struct {
+	// request are the people asked for a review.
 	request []*schema.Person
-	// section renders the comment's section; mentioned are the logins
-	// GitHub would not let Baton ask.
-	section func(mentioned []string) string
+	// render writes the section; mentioned are the logins GitHub would not
+	// let Baton ask.
+	render func(mentioned []string) string
 }
 
 // newRotaPing compares base with head (the base branch with the pull
-// request's rotation files) from now for RotaDays days.
-func newRotaPing(base, head *schema.Repo, now time.Time, baseRef string) *rotaPing {
+// request's rotation files) from now for RotaDays days. The section asks
+// the people whose shifts change who are in the base branch's people.yaml
+// with a GitHub login (nobody when more than MaxRotaReviewers people's
+// shifts change). It also returns the handles whose shifts change.
+func newRotaPing(base, head *schema.Repo, now time.Time, baseRef string) (*extraSection, []string) {
 	to := now.AddDate(0, 0, RotaDays)
 	d := oncall.Compare(base, head, now, to)
-	rp := &rotaPing{}
+	rp := &extraSection{}
 	changed := d.Changed()
+	var handles []string
 	for _, pd := range changed {
-		rp.changed = append(rp.changed, pd.Person)
+		handles = append(handles, pd.Person)
 	}
 	capped := len(changed) > MaxRotaReviewers
 	asked := map[string]bool{}
@@ -167,10 +167,10 @@ func newRotaPing(base, head *schema.Repo, now time.Time, baseRef string) *rotaPi
 			}
 		}
 	}
-	rp.section = func(mentioned []string) string {
+	rp.render = func(mentioned []string) string {
 		return rotaSection(base, head, d, changed, asked, capped, mentioned, baseRef, true)
 	}
-	return rp
+	return rp, handles
 }
 
 // rotaSection is the part of ping's comment about rotations. People are
