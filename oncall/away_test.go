@@ -172,3 +172,24 @@ layers:
 		t.Errorf("%d problems about alice", n)
 	}
 }
+
+// Time away is checked up to AwayHorizon (400 days) ahead, however far
+// people.yaml lists it: a conflict 380 days ahead is a warning, one 420
+// days ahead is not reported (yet).
+func TestAwayHorizon(t *testing.T) {
+	now := ts(t, "2026-03-01T12:00:00Z")
+	// Weekly [carol, bob, alice] from 5 January 2026: alice holds the weeks
+	// of 15 March 2027 (shift 62, 380 days ahead) and of 5 April 2027
+	// (shift 65, 401 days ahead, starting past the horizon).
+	for _, c := range []struct {
+		from, until string
+		want        int
+	}{{"2027-03-16", "2027-03-17", 1}, {"2027-04-06", "2027-04-07", 0}} {
+		people := strings.Replace(awayPeople, "{from: 2026-03-07, until: 2026-03-10, reason: ski trip}", "{from: "+c.from+", until: "+c.until+"}", 1)
+		repo := loadWith(t, people, map[string]string{"r": awayRotation})
+		got := problemsOf(repo, now, "rotation/away-conflict")
+		if len(got) != c.want || c.want == 1 && got[0].Level != schema.Warning {
+			t.Errorf("away from %s: %v", c.from, got)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package oncall
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/batonhq/baton/schema"
@@ -34,24 +35,40 @@ const GapHorizon = 90 * 24 * time.Hour
 func Check(repo *schema.Repo, now time.Time) schema.Problems {
 	var ps schema.Problems
 	away := awaySets(repo)
-	// How far ahead to look: the gaps' 90 days, or up to the last day
-	// away, within AwayHorizon.
-	end := now.Add(GapHorizon)
-	for _, as := range away {
-		for _, a := range as.entries {
-			if a.End.After(end) {
-				end = a.End
-			}
-		}
-	}
-	end = earliest(end, now.Add(AwayHorizon))
 	for _, r := range repo.Rotations {
 		if r.HasErrors || !r.WithinLimits() {
 			continue // its errors are reported; arithmetic on it would mislead
 		}
-		ps = append(ps, checkRotation(repo, r, now, end, away)...)
+		// How far ahead to look: the gaps' 90 days, or up to the last day
+		// away of someone who may be on call on r, within AwayHorizon.
+		end := now.Add(GapHorizon)
+		for _, h := range onRotation(r) {
+			if as := away[h]; as != nil {
+				if last := as.entries[as.latest[len(as.entries)-1]].End; last.After(end) {
+					end = last
+				}
+			}
+		}
+		ps = append(ps, checkRotation(repo, r, now, earliest(end, now.Add(AwayHorizon)), away)...)
 	}
 	return ps
+}
+
+// onRotation returns everyone who may be on call on r: its participants
+// and the users of its overrides.
+func onRotation(r *schema.Rotation) []string {
+	var out []string
+	for _, l := range r.Layers {
+		out = append(out, l.Rotation.Participants...)
+		for _, ch := range l.Changes {
+			out = append(out, ch.Participants...)
+		}
+	}
+	for _, o := range r.Overrides {
+		out = append(out, o.User)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func earliest(a, b time.Time) time.Time {
