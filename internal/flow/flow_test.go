@@ -611,6 +611,14 @@ func TestPingRotaPullRequest(t *testing.T) {
 	if diff := cmp.Diff([]string{"requested review from tomas-alvarez", "comment edited"}, res.Did); diff != "" {
 		t.Errorf("second push (-want +got):\n%s", diff)
 	}
+	// marcus's own pull request does not ask him, nor mention him.
+	fake2, gh2 := newFake(t)
+	pr2 := fake2.AddPR(forgetest.PR{Head: "swap", Base: "main", Author: "marcus-webb", Files: []string{rot}})
+	fake2.Contents[pr2.HeadSHA+":"+rot] = swap
+	res2, err := flow.Ping(t.Context(), gh2, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil || !slices.Equal(res2.Did, []string{"requested review from jbrandt", "comment created"}) || strings.Contains(fake2.CommentsOn(1)[0].Body, "does not let Baton request your review") {
+		t.Errorf("own pull request: %+v %v", res2, err)
+	}
 	if diff := cmp.Diff([]string{"jonas", "mallory", "marcus", "tomas"}, res.RotaChanged); diff != "" {
 		t.Errorf("changed (-want +got):\n%s", diff)
 	}

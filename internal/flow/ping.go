@@ -450,6 +450,9 @@ func pingPR(ctx context.Context, gh Forge, pr *forge.PR, base, after *schema.Rep
 	for _, x := range extras {
 		var mention []string
 		for _, p := range x.request {
+			if strings.EqualFold(p.GitHub, pr.Author) {
+				continue // their own change: GitHub would refuse, and a mention would be noise
+			}
 			m, err := request(p.GitHub)
 			if err != nil {
 				return out, err
