@@ -495,3 +495,35 @@ func TestAppLoginEditsOwnComment(t *testing.T) {
 		t.Errorf("comments %+v", cs)
 	}
 }
+
+// baton swap --pr and baton override --pr: the rotation change on its own
+// branch, a pull request that shows who gains and loses which shifts, the
+// people whose shifts change asked to review; run again, nothing more.
+func TestRotaChangesPR(t *testing.T) {
+	w := newGHWorld(t)
+	args := []string{"swap", "--rotation", "imoc-platform", "marcus", "jonas", "--shift", "2026-12-01T12:00:00Z", "--pr"}
+	out1 := w.mustRun("2026-11-27T12:00:00Z", args...)
+	out2 := w.mustRun("2026-11-27T12:05:00Z", args...)
+	url := "https://github.example/fernway/incidents/pull/1"
+	if !strings.HasSuffix(out1, url+"\n") || !strings.HasSuffix(out2, url+"\n") || !strings.Contains(out1, "pushed baton/swap/imoc-platform/marcus-jonas-20261201T120000Z") {
+		t.Errorf("outputs:\n%s\n%s", out1, out2)
+	}
+	pr := w.fake.PR(1)
+	if pr.Title != "Swap on imoc-platform: marcus and jonas" || !strings.Contains(pr.Body, "- gains `imoc-platform` Mon 21 Dec 09:00 → Mon 28 Dec 09:00 EST (168 h)") {
+		t.Errorf("PR %q\n%s", pr.Title, pr.Body)
+	}
+	if got := strings.Join(pr.Reviewers, ","); got != "jbrandt,marcus-webb" {
+		t.Errorf("reviewers %s", got)
+	}
+	if n := len(w.commits("baton/swap/imoc-platform/marcus-jonas-20261201T120000Z")); n != 1 {
+		t.Errorf("%d commits", n)
+	}
+
+	w.mustRun("2026-11-27T12:10:00Z", "override", "--rotation", "imoc-platform", "--user", "dana", "--replaces", "tomas",
+		"--from", "2026-12-15T09:00:00-05:00", "--until", "2026-12-16T09:00:00-05:00", "--pr")
+	pr = w.fake.PR(2)
+	if pr == nil || pr.Head != "baton/override/imoc-platform/dana-20261215T140000Z" || strings.Join(pr.Reviewers, ",") != "dokafor,tomas-alvarez" {
+		t.Errorf("override PR %+v", pr)
+	}
+	w.assertNoToken()
+}
