@@ -50,7 +50,9 @@ The report names people: it is for the organisation, not for the public.
 
 It exits 1, after printing the report, when a postmortem is overdue (the
 postmortem/overdue errors of baton validate), so it can gate CI; and it
-refuses (exit 1) a repository with other validation errors.`,
+refuses (exit 1) a repository with other validation errors, except shifts
+during time away (rotation/away-conflict), which do not make any figure
+wrong.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
@@ -130,12 +132,13 @@ func parseSinceFlag(f *instantFlag) (time.Time, schema.Date, error) {
 }
 
 // refuseBroken fails when the repository has validation errors other than
-// overdue postmortems (which the report itself shows): figures computed
-// from broken files could be wrong.
+// overdue postmortems (which the report itself shows) and shifts during
+// time away (which leave every file readable): figures computed from
+// broken files could be wrong.
 func refuseBroken(problems schema.Problems) error {
 	var errs schema.Problems
 	for _, p := range problems {
-		if p.Level == schema.Error && p.Code != "postmortem/overdue" {
+		if p.Level == schema.Error && p.Code != "postmortem/overdue" && p.Code != "rotation/away-conflict" {
 			errs = append(errs, p)
 		}
 	}
