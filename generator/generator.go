@@ -145,6 +145,9 @@ func Build(ctx context.Context, repo *schema.Repo, opts Options) (*Site, error) 
 		for _, rv := range m.OnCall {
 			add(rv.Calendar, func() ([]byte, error) { return renderCalendar(repo, rv, m.Now) })
 		}
+		for _, h := range personCalendarHandles(repo) {
+			add(personCalendarPath(h), func() ([]byte, error) { return renderPersonCalendar(repo, h, m.Now) })
+		}
 	}
 	if m.Site.Metrics {
 		pageJob("metrics/index.html", "metrics.html", &page{Section: "metrics"})

@@ -306,3 +306,38 @@ func renderCalendar(repo *schema.Repo, rv *rotationView, now time.Time) ([]byte,
 	}
 	return buf.Bytes(), nil
 }
+
+// personCalendarPath is where the personal calendar of a person is
+// published, from the site root.
+func personCalendarPath(handle string) string { return "oncall/people/" + handle + ".ics" }
+
+// personCalendarHandles lists who gets a personal calendar: every
+// qualified IMOC, by handle (validation makes sure nobody else takes
+// shifts), when there are rotations. Handles are checked, so they are safe
+// in a path.
+func personCalendarHandles(repo *schema.Repo) []string {
+	if len(repo.Rotations) == 0 {
+		return nil
+	}
+	var out []string
+	for _, p := range repo.People {
+		if p.Qualified() && schema.CheckHandle(p.Handle) && !slices.Contains(out, p.Handle) {
+			out = append(out, p.Handle)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// renderPersonCalendar writes a person's own shifts on every rotation for
+// the 12 months from now: oncall.PersonCalendar, the same file as `baton
+// schedule --person HANDLE --ical --now NOW`. Events are transparent (they
+// do not mark the person busy), UIDs follow the shift that gives each
+// stretch, and SEQUENCE grows with now.
+func renderPersonCalendar(repo *schema.Repo, handle string, now time.Time) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := oncall.WriteICal(&buf, oncall.PersonCalendar(repo, handle, now)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -90,7 +90,7 @@ func TestJSONShape(t *testing.T) {
 		}
 	}
 	// Only statistics may be null; lists are [] when empty.
-	for _, key := range []string{"by_owner", "burndown", "imoc_load", "trainees", "postmortems", "action_items", "severities", "shadowed", "by_severity", "by_month"} {
+	for _, key := range []string{"by_owner", "burndown", "imoc_load", "fairness", "people", "trainees", "postmortems", "action_items", "severities", "shadowed", "by_severity", "by_month"} {
 		if strings.Contains(s, `"`+key+`":null`) {
 			t.Errorf("%s is null", key)
 		}

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"maps"
+	"math"
 	"slices"
 	"time"
 
@@ -44,8 +46,11 @@ type Report struct {
 	Postmortems Postmortems    `json:"postmortems"`
 	ActionItems ActionItems    `json:"action_items"`
 	IMOCLoad    []Load         `json:"imoc_load"`
-	Training    Training       `json:"training"`
-	Overdue     Overdue        `json:"overdue"`
+	// Fairness is how each rotation's on-call time is spread over its
+	// people, in the window and in the FairnessDays days from Now.
+	Fairness []RotationFairness `json:"fairness"`
+	Training Training           `json:"training"`
+	Overdue  Overdue            `json:"overdue"`
 
 	loc *time.Location
 }
@@ -177,6 +182,43 @@ func (l Load) MarshalJSON() ([]byte, error) {
 	}{plain(l), seconds(l.OnCall, true)})
 }
 
+// FairnessDays is how far ahead the fairness figures look.
+const FairnessDays = 90
+
+// RotationFairness is how one rotation's on-call time is spread over its
+// people.
+type RotationFairness struct {
+	Rotation string `json:"rotation"`
+	Name     string `json:"name"`
+	// People are the rotation's participants (of every layer and roster
+	// change) and anyone else on call on it in either period, sorted by
+	// handle.
+	People []Hours `json:"people"`
+	// PastSpread and NextSpread are the largest hours divided by the
+	// smallest among the people with any in the window and in the next
+	// FairnessDays days (1 when they are even), rounded to two decimals;
+	// nil when nobody has any.
+	PastSpread *float64 `json:"past_spread"`
+	NextSpread *float64 `json:"next_spread"`
+}
+
+// Hours is one person's time in a rotation's final IMOC set in the window
+// (Past) and in the FairnessDays days from Now (Next).
+type Hours struct {
+	Person string        `json:"person"`
+	Past   time.Duration `json:"-"`
+	Next   time.Duration `json:"-"`
+}
+
+// MarshalJSON encodes the durations as past_seconds and next_seconds.
+func (h Hours) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Person string `json:"person"`
+		Past   *int64 `json:"past_seconds"`
+		Next   *int64 `json:"next_seconds"`
+	}{h.Person, seconds(h.Past, true), seconds(h.Next, true)})
+}
+
 // Threshold is how many incidents a trainee must shadow, and how many of
 // them must be major, to qualify (baton.yaml training).
 type Threshold struct {
@@ -282,6 +324,7 @@ func Compute(repo *schema.Repo, opts Options) (*Report, error) {
 	r.ActionItems, r.Overdue.ActionItems = actionItems(repo.Incidents, opts.Now, loc)
 	r.Overdue.Postmortems = overduePostmortems(cfg, repo.Incidents, opts.Now)
 	r.IMOCLoad = imocLoad(repo, cfg, window, since, opts.Now)
+	r.Fairness = fairness(repo, since, opts.Now)
 	r.Training = training(repo, cfg, opts.Now)
 	return r, nil
 }
@@ -584,4 +627,70 @@ func training(repo *schema.Repo, cfg *schema.Config, now time.Time) Training {
 	}
 	slices.SortFunc(out.Trainees, func(a, b Trainee) int { return cmp.Compare(a.Person, b.Person) })
 	return out
+}
+
+// fairness computes each rotation's hours per person over [since, now)
+// and the FairnessDays days from now.
+func fairness(repo *schema.Repo, since, now time.Time) []RotationFairness {
+	out := []RotationFairness{}
+	next := now.AddDate(0, 0, FairnessDays)
+	for _, rot := range repo.Rotations {
+		f := RotationFairness{Rotation: rot.ID, Name: rot.Name, People: []Hours{}}
+		hours := map[string]*Hours{}
+		get := func(h string) *Hours {
+			x := hours[h]
+			if x == nil {
+				x = &Hours{Person: h}
+				hours[h] = x
+			}
+			return x
+		}
+		for _, l := range rot.Layers {
+			lists := [][]string{l.Rotation.Participants}
+			for _, ch := range l.Changes {
+				lists = append(lists, ch.Participants)
+			}
+			for _, ps := range lists {
+				for _, h := range ps {
+					if h != schema.Nobody && h != "" {
+						get(h)
+					}
+				}
+			}
+		}
+		for _, iv := range oncall.Schedule(rot, since, now) {
+			for _, h := range iv.IMOC {
+				get(h).Past += iv.End.Sub(iv.Start)
+			}
+		}
+		for _, iv := range oncall.Schedule(rot, now, next) {
+			for _, h := range iv.IMOC {
+				get(h).Next += iv.End.Sub(iv.Start)
+			}
+		}
+		var past, nextH []time.Duration
+		for _, h := range slices.Sorted(maps.Keys(hours)) {
+			x := hours[h]
+			f.People = append(f.People, *x)
+			if x.Past > 0 {
+				past = append(past, x.Past)
+			}
+			if x.Next > 0 {
+				nextH = append(nextH, x.Next)
+			}
+		}
+		f.PastSpread, f.NextSpread = spread(past), spread(nextH)
+		out = append(out, f)
+	}
+	return out
+}
+
+// spread returns max/min of ds (all positive), rounded to two decimals,
+// or nil when ds is empty.
+func spread(ds []time.Duration) *float64 {
+	if len(ds) == 0 {
+		return nil
+	}
+	v := math.Round(float64(slices.Max(ds))/float64(slices.Min(ds))*100) / 100
+	return &v
 }

@@ -228,6 +228,31 @@ func TestIMOCLoad(t *testing.T) {
 	}
 }
 
+func TestFairness(t *testing.T) {
+	r := fixtureReport(t)
+	// Past (the window): as TestIMOCLoad, alice 948 h, bob 840 h: spread
+	// 948/840 = 1.128…
+	// Next 90 days, 03-20 12:00 → 06-18 12:00: the rest of alice's shift
+	// (60 h until 03-23), then twelve whole weeks from bob's of 03-23 (six
+	// each, 1008 h), then 3.5 days of bob's week of 06-15 (84 h): alice
+	// 1068 h, bob 1092 h: spread 1.022…
+	f := func(v float64) *float64 { return &v }
+	want := []RotationFairness{{
+		Rotation: "main", Name: "Main IMOC",
+		People: []Hours{
+			{Person: "alice", Past: 948 * time.Hour, Next: 1068 * time.Hour},
+			{Person: "bob", Past: 840 * time.Hour, Next: 1092 * time.Hour},
+		},
+		PastSpread: f(1.13), NextSpread: f(1.02),
+	}}
+	if diff := cmp.Diff(want, r.Fairness); diff != "" {
+		t.Errorf("fairness (-want +got):\n%s", diff)
+	}
+	if spread(nil) != nil || *spread([]time.Duration{time.Hour}) != 1 {
+		t.Error("spread of nobody or of one person")
+	}
+}
+
 func TestTraining(t *testing.T) {
 	r := fixtureReport(t)
 	// Threshold from baton.yaml: 2 incidents, 1 major. Training counts the

@@ -135,3 +135,41 @@ func BenchmarkNextChangeUnderAssign(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPersonCalendarsExample is what an internal build of the example
+// organisation spends on personal calendars: one 12-month PersonCalendar
+// per qualified IMOC.
+func BenchmarkPersonCalendarsExample(b *testing.B) {
+	root, err := os.OpenRoot("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	repo, _ := schema.Load(b.Context(), root.FS())
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		n := 0
+		for _, p := range repo.People {
+			if p.Qualified() {
+				n += len(PersonCalendar(repo, p.Handle, now).Events)
+			}
+		}
+		b.ReportMetric(float64(n), "events")
+	}
+}
+
+// BenchmarkCompareExample compares the example organisation with itself
+// over 90 days, as `baton schedule diff` and ping on a rota pull request
+// do (the schedules of both sides, the walk, the time away).
+func BenchmarkCompareExample(b *testing.B) {
+	root, err := os.OpenRoot("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	repo, _ := schema.Load(b.Context(), root.FS())
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		Compare(repo, repo, now, now.AddDate(0, 0, 90))
+	}
+}

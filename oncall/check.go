@@ -2,6 +2,7 @@ package oncall
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/batonhq/baton/schema"
@@ -15,22 +16,66 @@ const GapHorizon = 90 * 24 * time.Hour
 //
 //   - rotation/gap (warning): the IMOC slot is empty at some time in the
 //     GapHorizon after now; the message names the first gap.
+//
 //   - rotation/anchor-in-gap, rotation/anchor-ambiguous (warnings): an
 //     anchor or a roster change's from falls in a clock change, so it does
 //     not exist or happens twice in the layer's zone.
+//
+//   - rotation/away-conflict (error or warning): someone is on call (after
+//     overrides) during their time away in people.yaml. It is reported at
+//     the away entry, once per entry and rotation for the conflicts that
+//     start within AwayErrorWindow of now (an error) and once for those
+//     after (a warning), up to AwayHorizon ahead. The hint is the replace
+//     override that hands those hours to a qualified participant who is
+//     not away then.
 //
 // Rotations with validation errors are skipped: a dropped layer or a
 // fallback zone would only produce misleading gaps. It returns the
 // problems unsorted.
 func Check(repo *schema.Repo, now time.Time) schema.Problems {
 	var ps schema.Problems
+	away := awaySets(repo)
 	for _, r := range repo.Rotations {
 		if r.HasErrors || !r.WithinLimits() {
 			continue // its errors are reported; arithmetic on it would mislead
 		}
-		ps = append(ps, checkRotation(r, now)...)
+		// How far ahead to look: the gaps' 90 days, or up to the last day
+		// away of someone who may be on call on r, within AwayHorizon.
+		end := now.Add(GapHorizon)
+		for _, h := range onRotation(r) {
+			if as := away[h]; as != nil {
+				if last := as.entries[as.latest[len(as.entries)-1]].End; last.After(end) {
+					end = last
+				}
+			}
+		}
+		ps = append(ps, checkRotation(repo, r, now, earliest(end, now.Add(AwayHorizon)), away)...)
 	}
 	return ps
+}
+
+// onRotation returns everyone who may be on call on r: its participants
+// and the users of its overrides.
+func onRotation(r *schema.Rotation) []string {
+	var out []string
+	for _, l := range r.Layers {
+		out = append(out, l.Rotation.Participants...)
+		for _, ch := range l.Changes {
+			out = append(out, ch.Participants...)
+		}
+	}
+	for _, o := range r.Overrides {
+		out = append(out, o.User)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 func problem(r *schema.Rotation, at schema.Pos, code, hint, format string, args ...any) schema.Problem {
@@ -40,7 +85,7 @@ func problem(r *schema.Rotation, at schema.Pos, code, hint, format string, args 
 	}
 }
 
-func checkRotation(r *schema.Rotation, now time.Time) schema.Problems {
+func checkRotation(repo *schema.Repo, r *schema.Rotation, now, end time.Time, away map[string]*awaySet) schema.Problems {
 	var ps schema.Problems
 	for i := range r.Layers {
 		l := &r.Layers[i]
@@ -66,15 +111,24 @@ func checkRotation(r *schema.Rotation, now time.Time) schema.Problems {
 			}
 		}
 	}
-	if len(r.Layers) > 0 {
-		for _, iv := range schedule(r, now, now.Add(GapHorizon)) {
-			if len(iv.IMOC) == 0 {
-				ps = append(ps, problem(r, r.PosOf("layers"), "rotation/gap",
-					"add a catch-all layer first (no active windows, no nobody) so that some layer always yields someone, or an override for that time",
-					"nobody is IMOC from %s to %s (the first gap in the next 90 days)", stamp(iv.Start), stamp(iv.End)))
-				break
-			}
+	if len(r.Layers) == 0 {
+		return ps
+	}
+	ivs := schedule(r, now, end)
+	gapEnd := now.Add(GapHorizon)
+	for _, iv := range ivs {
+		if !iv.Start.Before(gapEnd) {
+			break
 		}
+		if len(iv.IMOC) == 0 {
+			ps = append(ps, problem(r, r.PosOf("layers"), "rotation/gap",
+				"add a catch-all layer first (no active windows, no nobody) so that some layer always yields someone, or an override for that time",
+				"nobody is IMOC from %s to %s (the first gap in the next 90 days)", stamp(iv.Start), stamp(earliest(iv.End, gapEnd.In(iv.End.Location())))))
+			break
+		}
+	}
+	if len(away) > 0 {
+		ps = append(ps, checkAway(repo, r, ivs, away, now)...)
 	}
 	return ps
 }

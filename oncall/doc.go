@@ -27,6 +27,12 @@
 // them as rotation/too-complex) are not evaluated at all: they answer
 // nobody.
 //
+// Beyond who is on call, it compares two repositories' schedules
+// ([Compare]: who gains and loses which stretches), lists one person's
+// stretches and what gives them ([Held]) for personal calendars
+// ([PersonCalendar]), plans swaps as replace overrides ([PlanSwap]), and
+// checks the final schedule against people's time away ([Check]).
+//
 // Everything here is a pure function of its arguments: no clock, no I/O
 // beyond the io.Writer handed to [WriteICal], no package state. The package
 // is not the place for validation of the file format (package schema does

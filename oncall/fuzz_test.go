@@ -1,8 +1,11 @@
 package oncall
 
 import (
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/batonhq/baton/schema"
@@ -58,3 +61,53 @@ func FuzzArithmetic(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAway checks any people.yaml (its time away) against a follow-the-sun
+// rotation: no panic; every away-conflict hint that names someone names a
+// qualified IMOC who is not away at any time in the override's span; and
+// comparing the repository with itself changes nothing.
+func FuzzAway(f *testing.F) {
+	f.Add([]byte(awayPeople))
+	f.Add([]byte("people:\n  - {handle: alice, name: A, time_zone: Australia/Lord_Howe, imoc: qualified, away: [{from: 2026-03-01, until: 2026-03-09}, {from: 2026-03-05, until: 2026-03-05}]}\n  - {handle: bob, name: B, imoc: qualified, away: [{from: 2026-03-02, until: 2026-03-01}]}\n  - {handle: carol, name: C, imoc: trainee}\n"))
+	f.Add([]byte("people:\n  - {handle: alice, name: A, time_zone: America/Santiago, imoc: qualified, away: [{from: 2025-09-06, until: 2025-09-07}]}\n  - {handle: bob, name: B, imoc: qualified}\n  - {handle: carol, name: C, imoc: qualified, away: [{from: 1900-01-01, until: 9999-12-31}]}\n"))
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, people []byte) {
+		fsys := fstest.MapFS{
+			"people.yaml":      {Data: people},
+			"baton.yaml":       {Data: []byte("site: {title: T, base_url: https://t.example/, time_zone: Europe/London}\ngithub: {repo: t/t}\n")},
+			"rotations/r.yaml": {Data: []byte(strings.ReplaceAll(ftsRotation, "frank", "alice"))},
+		}
+		repo, _ := schema.Load(t.Context(), fsys)
+		for _, p := range Check(repo, now) {
+			if p.Code != "rotation/away-conflict" {
+				continue
+			}
+			m := hintRE.FindStringSubmatch(p.Hint)
+			if m == nil {
+				t.Fatalf("hint %q", p.Hint)
+			}
+			if m[1] == "WHO" {
+				continue
+			}
+			from, err1 := time.Parse(time.RFC3339, m[3])
+			until, err2 := time.Parse(time.RFC3339, m[4])
+			if err1 != nil || err2 != nil || !until.After(from) {
+				t.Fatalf("hint %q: %v %v", p.Hint, err1, err2)
+			}
+			if !repo.Person(m[1]).Qualified() || m[1] == m[2] {
+				t.Fatalf("hint names %s: %s", m[1], p.Hint)
+			}
+			for _, a := range AwayOf(repo, m[1]) {
+				if a.Start.Before(until) && from.Before(a.End) {
+					t.Fatalf("hint names %s, who is away %s to %s: %s", m[1], a.From, a.Until, p.Hint)
+				}
+			}
+		}
+		d := Compare(repo, repo, now, now.AddDate(0, 0, 30))
+		if len(d.Changed()) > 0 || len(d.NewGaps) > 0 || len(d.NewConflicts) > 0 {
+			t.Fatalf("the repository differs from itself: %+v", d)
+		}
+	})
+}
+
+var hintRE = regexp.MustCompile(`- \{kind: replace, user: ([a-zA-Z0-9-]+), replaces: ([a-z0-9-]+), from: ([^,]+), until: ([^,]+), reason: `)

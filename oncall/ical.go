@@ -3,6 +3,7 @@ package oncall
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,6 +35,10 @@ type Event struct {
 	// not use them). Callers that word the summary themselves use these
 	// rather than asking At again.
 	IMOC, Shadows []string
+	// Sequence is the event's SEQUENCE (RFC 5545 section 3.8.7.4), written
+	// when it is above zero: calendar clients take an event whose UID they
+	// know as an update when its sequence is higher.
+	Sequence int
 }
 
 // Events returns one event per interval of r's final schedule that
@@ -107,6 +112,9 @@ func WriteICal(w io.Writer, cal Calendar) error {
 		iw.line("DTSTAMP", stamp)
 		iw.line("DTSTART", e.Start.UTC().Format(icalTime))
 		iw.line("DTEND", e.End.UTC().Format(icalTime))
+		if e.Sequence > 0 {
+			iw.line("SEQUENCE", strconv.Itoa(e.Sequence))
+		}
 		iw.line("SUMMARY", escapeText(e.Summary))
 		if e.Description != "" {
 			iw.line("DESCRIPTION", escapeText(e.Description))

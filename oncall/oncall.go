@@ -233,10 +233,11 @@ func (e *engine) fold(s *segment, person string) final {
 }
 
 // base returns who the layers yield at t (the highest layer that yields
-// someone) and the first instant after t at which that may change. Only
-// the layers from the top down to the one that yields someone matter
-// until then: those below it are looked at again when it stops.
-func (e *engine) base(t int64) (person string, next int64) {
+// someone), the index in e.layers of that layer (-1 when none does) and
+// the first instant after t at which that may change. Only the layers
+// from the top down to the one that yields someone matter until then:
+// those below it are looked at again when it stops.
+func (e *engine) base(t int64) (person string, next int64, li int) {
 	next = never
 	for i := len(e.layers) - 1; i >= 0; i-- {
 		l := &e.layers[i]
@@ -248,10 +249,10 @@ func (e *engine) base(t int64) (person string, next int64) {
 		}
 		next = min(next, v.until)
 		if v.person != "" {
-			return v.person, next
+			return v.person, next, i
 		}
 	}
-	return "", next
+	return "", next, -1
 }
 
 // step returns the final sets at t and the first instant after t at which
@@ -260,13 +261,21 @@ func (e *engine) base(t int64) (person string, next int64) {
 // shadows work on its result), so only override and shadow edges count: a
 // long assign over hourly layers is crossed in one step.
 func (e *engine) step(t int64) (final, int64) {
+	f, next, _, _ := e.stepSource(t)
+	return f, next
+}
+
+// stepSource is step, and where the final set came from: the index in
+// e.layers of the layer that yielded someone (-1 when none did, or while
+// an assign override makes the layers irrelevant) and whom it yielded.
+func (e *engine) stepSource(t int64) (f final, next int64, li int, person string) {
 	e.work.steps++
 	s := e.segmentAt(t)
 	if s.assign {
-		return e.final(s, ""), s.hi
+		return e.final(s, ""), s.hi, -1, ""
 	}
-	p, next := e.base(t)
-	return e.final(s, p), min(next, s.hi)
+	p, next, li := e.base(t)
+	return e.final(s, p), min(next, s.hi), li, p
 }
 
 // At returns the final IMOC set and shadows at t, and the layer and shift

@@ -524,3 +524,123 @@ func TestPropertyClockChangeWindows(t *testing.T) {
 		})
 	}
 }
+
+// modify returns a copy of r changed as a person editing the file might:
+// a swap planned by PlanSwap (when one can be), new overrides, or a layer's
+// anchor moved, and what it did.
+func (g *gen) modify(r *schema.Rotation, start time.Time) (*schema.Rotation, string) {
+	c := *r
+	c.Overrides = slices.Clone(r.Overrides)
+	var did []string
+	if g.r.IntN(2) == 0 {
+		t := start.Add(time.Duration(g.r.IntN(72*4)) * 15 * time.Minute)
+		a, b := g.people(1, false)[0], g.people(1, false)[0]
+		if st := At(r, t); len(st.IMOC) > 0 && g.r.IntN(4) > 0 {
+			a = st.IMOC[0] // usually someone who holds a shift then
+		}
+		for b == a {
+			b = g.people(1, false)[0]
+		}
+		if p, err := PlanSwap(r, a, b, t, "swap"); err == nil {
+			c.Overrides = append(c.Overrides, p.Overrides...)
+			did = append(did, fmt.Sprintf("swap %s %s at %s (%d overrides)", a, b, utc(t), len(p.Overrides)))
+		}
+	}
+	for range g.r.IntN(3) {
+		from := start.Add(time.Duration(g.r.IntN(72*4)) * 15 * time.Minute)
+		o := schema.Override{
+			Kind: schema.OverrideKinds[g.r.IntN(4)], User: g.people(1, false)[0],
+			From: from, Until: from.Add(time.Duration(1+g.r.IntN(30*4)) * 15 * time.Minute),
+		}
+		if o.Kind == schema.OverrideReplace {
+			o.Replaces = g.people(1, false)[0]
+		}
+		c.Overrides = append(c.Overrides, o)
+		did = append(did, fmt.Sprintf("override %s %s/%s %s–%s", o.Kind, o.User, o.Replaces, utc(o.From), utc(o.Until)))
+	}
+	if g.r.IntN(4) == 0 {
+		c.Layers = slices.Clone(r.Layers)
+		i := g.r.IntN(len(c.Layers))
+		w := c.Layers[i].Rotation.Anchor
+		shifted := time.Date(w.Year, w.Month, w.Day, w.Hour+g.r.IntN(48)-24, w.Minute, 0, 0, time.UTC)
+		moved := schema.WallClock{Year: shifted.Year(), Month: shifted.Month(), Day: min(shifted.Day(), 28), Hour: shifted.Hour(), Minute: shifted.Minute()}
+		// As validation requires, roster changes stay after the anchor.
+		if !slices.ContainsFunc(c.Layers[i].Changes, func(ch schema.Change) bool { return civilOfWall(ch.From) <= civilOfWall(moved) }) {
+			c.Layers[i].Rotation.Anchor = moved
+			did = append(did, fmt.Sprintf("anchor of layer %d moved to %s", i, moved))
+		}
+	}
+	return &c, strings.Join(did, "; ")
+}
+
+// TestPropertyDiff: for random rotations and random swaps, overrides and
+// anchor moves, the gained and lost stretches of Compare account exactly,
+// minute by minute and person by person, for the difference between the
+// two schedules (checked against the reference implementation), and the
+// hours before and after are the minutes each person is on call.
+func TestPropertyDiff(t *testing.T) {
+	g := &gen{r: rand.New(rand.NewPCG(*propSeed, 43))}
+	for _, z := range propZones {
+		g.locs = append(g.locs, mustZone(t, z))
+	}
+	swaps := 0
+	for i := range *propRotations * 3 {
+		start, _ := time.Parse("2006-01-02", propDays[g.r.IntN(len(propDays))])
+		start = start.Add(time.Duration(g.r.IntN(24)) * time.Hour)
+		end := start.Add(72 * time.Hour)
+		before := g.rotation(start)
+		after, did := g.modify(before, start)
+		if strings.Contains(did, "swap") {
+			swaps++
+		}
+		name := fmt.Sprintf("rotation %d (seed %d): %s", i, *propSeed, did)
+		d := compare(map[string]*schema.Rotation{"p": before}, map[string]*schema.Rotation{"p": after}, nil, nil, start, end)
+		rb, ra := newRef(before, end), newRef(after, end)
+		people := map[string]*PersonDiff{}
+		for k := range d.People {
+			people[d.People[k].Person] = &d.People[k]
+		}
+		in := func(ps []Period, m time.Time) bool {
+			return slices.ContainsFunc(ps, func(p Period) bool { return !m.Before(p.Start) && m.Before(p.End) })
+		}
+		minutes := map[string][2]int{}
+		for m := start; m.Before(end); m = m.Add(time.Minute) {
+			b, _ := rb.at(m)
+			a, _ := ra.at(m)
+			for _, h := range []string{"alice", "bob", "carol", "dave"} {
+				inB, inA := slices.Contains(b, h), slices.Contains(a, h)
+				c := minutes[h]
+				if inB {
+					c[0]++
+				}
+				if inA {
+					c[1]++
+				}
+				minutes[h] = c
+				var gained, lost bool
+				if p := people[h]; p != nil {
+					gained, lost = in(p.Gained, m), in(p.Lost, m)
+				}
+				if gained != (inA && !inB) || lost != (inB && !inA) {
+					t.Fatalf("%s\nat %s %s: before %v after %v, but gained=%v lost=%v\n%+v", name, utc(m), h, inB, inA, gained, lost, people[h])
+				}
+			}
+		}
+		for h, c := range minutes {
+			p := people[h]
+			if p == nil {
+				if c != [2]int{} {
+					t.Fatalf("%s\n%s is on call %v minutes but not in the diff", name, h, c)
+				}
+				continue
+			}
+			if int(p.Before/time.Minute) != c[0] || int(p.After/time.Minute) != c[1] || p.Before%time.Minute != 0 || p.After%time.Minute != 0 {
+				t.Fatalf("%s\n%s: hours %v → %v, reference minutes %v", name, h, p.Before, p.After, c)
+			}
+		}
+	}
+	if swaps == 0 {
+		t.Error("no random swap could be planned: the generator needs looking at")
+	}
+	t.Logf("%d rotations, %d with a swap", *propRotations*3, swaps)
+}

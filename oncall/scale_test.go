@@ -218,7 +218,7 @@ func BenchmarkScaleScheduleYear(b *testing.B) {
 func BenchmarkScaleCheck(b *testing.B) {
 	benchScale(b, func(b *testing.B, r *schema.Rotation) {
 		for b.Loop() {
-			checkRotation(r, scaleNow)
+			checkRotation(&schema.Repo{}, r, scaleNow, scaleNow.Add(GapHorizon), nil)
 		}
 	})
 }
@@ -304,7 +304,7 @@ func BenchmarkLimits(b *testing.B) {
 		})
 		b.Run("Check/"+name, func(b *testing.B) {
 			for b.Loop() {
-				checkRotation(r, scaleNow)
+				checkRotation(&schema.Repo{}, r, scaleNow, scaleNow.Add(GapHorizon), nil)
 			}
 		})
 	}

@@ -236,6 +236,26 @@ func checkPeople(p *People, r reporter) {
 		if pp.IMOC != "" {
 			oneOf(r, &pp.Meta, "imoc", pp.IMOC, "people/bad-imoc", IMOCQualified, IMOCTrainee)
 		}
+		checkAway(pp, r)
+	}
+}
+
+// checkAway checks a person's time away: both days given, in order.
+func checkAway(pp *Person, r reporter) {
+	for i := range pp.Away {
+		a := &pp.Away[i]
+		if a.Keys == nil {
+			continue
+		}
+		if !a.Has("from") {
+			r.errorf(a.Pos, "people/missing-field", "e.g. {from: 2026-12-21, until: 2027-01-02, reason: holiday}", "time away of %s has no from (the first day away)", pp.Handle)
+		}
+		if !a.Has("until") {
+			r.errorf(a.Pos, "people/missing-field", "until is the last day away (inclusive); for one day write the same date as from", "time away of %s has no until (the last day away)", pp.Handle)
+		}
+		if !a.From.IsZero() && !a.Until.IsZero() && a.Until.Before(a.From) {
+			r.errorf(a.PosOf("until"), "people/bad-away", "until is the last day away, inclusive: it cannot be before from", "time away of %s ends (%s) before it starts (%s)", pp.Handle, a.Until, a.From)
+		}
 	}
 }
 

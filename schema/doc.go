@@ -12,7 +12,7 @@
 // An incidents repository is laid out as
 //
 //	baton.yaml                                    Config: site, GitHub, severities, components, policies
-//	people.yaml                                   People: handles, names, GitHub logins, IMOC status
+//	people.yaml                                   People: handles, names, GitHub logins, IMOC status, time away
 //	rotations/<rotation-id>.yaml                  Rotation: layers, overrides, shadows
 //	incidents/<YYYY>/<YYYY-MM-DD-slug>/incident.md    Incident: front matter + internal narrative
 //	incidents/<YYYY>/<YYYY-MM-DD-slug>/postmortem.md  Postmortem (optional)

@@ -251,6 +251,14 @@ func TestRules(t *testing.T) {
 			[]found{{Error, "people.yaml:2:62", "people/bad-email"}}},
 		{"people bad github", []change{{"people.yaml", "github: dkim", "github: \"@dkim\""}},
 			[]found{{Error, "people.yaml:5:44", "people/bad-github"}}},
+		{"people away ends before it starts", []change{{"people.yaml", "github: bobs,", "github: bobs, away: [{from: 2026-12-21, until: 2026-12-20}],"}},
+			[]found{{Error, "people.yaml:3:83", "people/bad-away"}}},
+		{"people away without until", []change{{"people.yaml", "github: bobs,", "github: bobs, away: [{from: 2026-12-21, reason: x}],"}},
+			[]found{{Error, "people.yaml:3:57", "people/missing-field"}}},
+		{"people away with a bad date", []change{{"people.yaml", "github: bobs,", "github: bobs, away: [{from: 2026-12-21, until: 2026-13-01}],"}},
+			[]found{{Error, "people.yaml:3:83", "yaml/bad-value"}}},
+		{"people away of one day", []change{{"people.yaml", "github: bobs,", "github: bobs, away: [{from: 2026-12-21, until: 2026-12-21, reason: dentist}],"}},
+			[]found{}},
 
 		// Rotations (static rules).
 		{"rotation unknown participant", []change{{rotPath, "participants: [alice, bob]", "participants: [alice, bobb]"}},

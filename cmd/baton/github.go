@@ -124,6 +124,17 @@ func (p *prFlags) register(cmd *cobra.Command) {
 // prints what the edit means before the pull request's URL, which stays
 // the last line of the output.
 func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id string, now time.Time, mk editFunc, describe func()) error {
+	branch := ""
+	if id != "" {
+		branch = kind.Branch(id)
+	}
+	return p.publishEdit(ctx, g, branch, now, func(*schema.Config) flow.Edit { return flow.IncidentEdit(kind, mk) }, describe)
+}
+
+// publishEdit runs flow.Publish for an edit (made from the working tree's
+// baton.yaml) on branch ("" when only the edit knows it) and prints what
+// it did, with describe as in publish.
+func (p *prFlags) publishEdit(ctx context.Context, g *globals, branch string, now time.Time, mk func(cfg *schema.Config) flow.Edit, describe func()) error {
 	wt, _, err := g.Repo(ctx)
 	if err != nil {
 		return err
@@ -141,10 +152,7 @@ func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id st
 	if err != nil {
 		return failuref("%v", err).withHint("--pr needs --repo to be a git clone with the remote %s", p.remote)
 	}
-	pub := flow.Publication{Remote: p.remote, DefaultBranch: cfg.GitHub.DefaultBranch, Edit: flow.IncidentEdit(kind, mk), Now: now}
-	if id != "" {
-		pub.Branch = kind.Branch(id)
-	}
+	pub := flow.Publication{Remote: p.remote, DefaultBranch: cfg.GitHub.DefaultBranch, Branch: branch, Edit: mk(cfg), Now: now}
 	if g.getenv("GITHUB_ACTIONS") == "true" {
 		pub.Signature = gitrepo.DefaultSignature
 	}

@@ -411,15 +411,18 @@ updates:
 // IMOC the pull request named for a review and wrote its title raw into
 // the comment. Now the IMOC asked is the one the base branch's rotation had
 // on call, the title is escaped, the pull request's people.yaml and
-// rotations are never read, and a pull request whose incident files do not
-// validate gets a neutral comment and no requests.
+// rotations are read only as data (here they do not validate, so their
+// section of the comment says so and asks nobody), and a pull request
+// whose incident files do not validate gets a neutral comment and no
+// requests.
 func TestHardening03PingDoesNotTrustThePullRequest(t *testing.T) {
 	w := newGHWorld(t)
 	const p = "incidents/2026/2026-11-27-pwned/incident.md"
 	pr := w.fake.AddPR(forgetest.PR{Head: "evil/branch", HeadOwner: "mallory", Base: "main", Author: "mallory",
 		Title: "@everyone", Files: []string{p, "people.yaml", "rotations/imoc-global.yaml"}})
 	w.fake.Contents[pr.HeadSHA+":"+p] = hostileIncident
-	// Whatever the pull request's people.yaml says, it is not read.
+	// Whatever the pull request's people.yaml says, it decides nobody's
+	// roles; this one leaves the rotations' participants unknown.
 	w.fake.Contents[pr.HeadSHA+":people.yaml"] = "people:\n  - {handle: priya, name: P, github: mallory, imoc: qualified}\n"
 	out := w.mustRun("2026-11-27T10:30:00Z", "ping", "--pr", "1")
 
@@ -431,7 +434,8 @@ func TestHardening03PingDoesNotTrustThePullRequest(t *testing.T) {
 		t.Errorf("assignees %v", got.Assignees)
 	}
 	for _, r := range w.fake.Requests() {
-		if r.Method == "GET" && strings.HasPrefix(r.Path, "/repos/fernway/incidents/contents/") && !strings.HasSuffix(r.Path, "/incident.md") {
+		if r.Method == "GET" && strings.HasPrefix(r.Path, "/repos/fernway/incidents/contents/") && !strings.HasSuffix(r.Path, "/incident.md") &&
+			r.Path != "/repos/fernway/incidents/contents/people.yaml" && r.Path != "/repos/fernway/incidents/contents/rotations/imoc-global.yaml" {
 			t.Errorf("read %s from the pull request", r.Path)
 		}
 	}
@@ -447,7 +451,8 @@ func TestHardening03PingDoesNotTrustThePullRequest(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"| IMOC | @sofialindqvist (Sofia Lindqvist) |", "| Owner | @elliepark (Ellie Park) |", "| Shadows | Noor Haddad |",
-		"The pull request names `priya` as the IMOC, but `sofia` was on call on `imoc-global`"} {
+		"The pull request names `priya` as the IMOC, but `sofia` was on call on `imoc-global`",
+		"### Rotations\n\nThe rotation or people files in this pull request do not validate, so Baton has not worked out whose shifts change"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the comment lacks %q:\n%s", want, body)
 		}
@@ -504,4 +509,36 @@ func TestAppLoginEditsOwnComment(t *testing.T) {
 	if cs := w.fake.CommentsOn(1); len(cs) != 1 || w.fake.Count("PATCH /repos/fernway/incidents/issues/comments/*") != 1 {
 		t.Errorf("comments %+v", cs)
 	}
+}
+
+// baton swap --pr and baton override --pr: the rotation change on its own
+// branch, a pull request that shows who gains and loses which shifts, the
+// people whose shifts change asked to review; run again, nothing more.
+func TestRotaChangesPR(t *testing.T) {
+	w := newGHWorld(t)
+	args := []string{"swap", "--rotation", "imoc-platform", "marcus", "jonas", "--shift", "2026-12-01T12:00:00Z", "--pr"}
+	out1 := w.mustRun("2026-11-27T12:00:00Z", args...)
+	out2 := w.mustRun("2026-11-27T12:05:00Z", args...)
+	url := "https://github.example/fernway/incidents/pull/1"
+	if !strings.HasSuffix(out1, url+"\n") || !strings.HasSuffix(out2, url+"\n") || !strings.Contains(out1, "pushed baton/swap/imoc-platform/marcus-jonas-20261201T120000Z") {
+		t.Errorf("outputs:\n%s\n%s", out1, out2)
+	}
+	pr := w.fake.PR(1)
+	if pr.Title != "Swap on imoc-platform: marcus and jonas" || !strings.Contains(pr.Body, "- gains `imoc-platform` Mon 21 Dec 09:00 → Mon 28 Dec 09:00 EST (168 h)") {
+		t.Errorf("PR %q\n%s", pr.Title, pr.Body)
+	}
+	if got := strings.Join(pr.Reviewers, ","); got != "jbrandt,marcus-webb" {
+		t.Errorf("reviewers %s", got)
+	}
+	if n := len(w.commits("baton/swap/imoc-platform/marcus-jonas-20261201T120000Z")); n != 1 {
+		t.Errorf("%d commits", n)
+	}
+
+	w.mustRun("2026-11-27T12:10:00Z", "override", "--rotation", "imoc-platform", "--user", "dana", "--replaces", "tomas",
+		"--from", "2026-12-15T09:00:00-05:00", "--until", "2026-12-16T09:00:00-05:00", "--pr")
+	pr = w.fake.PR(2)
+	if pr == nil || pr.Head != "baton/override/imoc-platform/dana-20261215T140000Z" || strings.Join(pr.Reviewers, ",") != "dokafor,tomas-alvarez" {
+		t.Errorf("override PR %+v", pr)
+	}
+	w.assertNoToken()
 }

@@ -32,6 +32,10 @@ to detect, acknowledge, mitigate and resolve; postmortems approved on time or
 late; action items by owner; the IMOC load per person; and each trainee's
 shadowing record against the qualification threshold of baton.yaml.
 
+It also shows, per rotation, each person's hours on call in the window and in
+the next 90 days, and the spread: the most hours divided by the fewest among
+those with any (1.00 is perfectly even).
+
 Figures about a period cover the incidents declared in [--since, --now).
 --since is an RFC 3339 time or a date (YYYY-MM-DD, midnight in the site's
 time zone); by default the window is the current calendar month and the
@@ -46,7 +50,9 @@ The report names people: it is for the organisation, not for the public.
 
 It exits 1, after printing the report, when a postmortem is overdue (the
 postmortem/overdue errors of baton validate), so it can gate CI; and it
-refuses (exit 1) a repository with other validation errors.`,
+refuses (exit 1) a repository with other validation errors, except shifts
+during time away (rotation/away-conflict), which do not make any figure
+wrong.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
@@ -126,12 +132,13 @@ func parseSinceFlag(f *instantFlag) (time.Time, schema.Date, error) {
 }
 
 // refuseBroken fails when the repository has validation errors other than
-// overdue postmortems (which the report itself shows): figures computed
-// from broken files could be wrong.
+// overdue postmortems (which the report itself shows) and shifts during
+// time away (which leave every file readable): figures computed from
+// broken files could be wrong.
 func refuseBroken(problems schema.Problems) error {
 	var errs schema.Problems
 	for _, p := range problems {
-		if p.Level == schema.Error && p.Code != "postmortem/overdue" {
+		if p.Level == schema.Error && p.Code != "postmortem/overdue" && p.Code != "rotation/away-conflict" {
 			errs = append(errs, p)
 		}
 	}
@@ -228,6 +235,23 @@ func writeReport(w io.Writer, r *metrics.Report, title string) {
 	}
 	writeTable(w, rows)
 
+	fmt.Fprintf(w, "\nOn-call fairness per rotation: hours in the window, and in the next %d days\n", metrics.FairnessDays)
+	if len(r.Fairness) == 0 {
+		fmt.Fprintln(w, "  no rotations")
+	}
+	for i, f := range r.Fairness {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "  %s — %s\n", f.Rotation, f.Name)
+		rows = [][]string{{"  PERSON", "WINDOW", fmt.Sprintf("NEXT %d DAYS", metrics.FairnessDays)}}
+		for _, h := range f.People {
+			rows = append(rows, []string{"  " + h.Person, metrics.FormatHours(h.Past), metrics.FormatHours(h.Next)})
+		}
+		writeTable(w, rows)
+		fmt.Fprintf(w, "    spread (most hours / fewest, among those with any): %s in the window, %s next\n", spreadText(f.PastSpread), spreadText(f.NextSpread))
+	}
+
 	th := r.Training.Threshold
 	fmt.Fprintf(w, "\nTraining: to qualify, shadow %s, at least %d of them major\n", plural(th.Incidents, "incident"), th.Major)
 	if len(r.Training.Trainees) == 0 {
@@ -313,4 +337,13 @@ func writeTable(w io.Writer, rows [][]string) {
 		fmt.Fprintf(tw, "  %s\n", strings.Join(row, "\t"))
 	}
 	tw.Flush()
+}
+
+// spreadText formats a fairness spread ("1.13"), or "–" when nobody had
+// any hours.
+func spreadText(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*v, 'f', 2, 64)
 }

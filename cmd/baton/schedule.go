@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/batonhq/baton/internal/flow"
 	"github.com/batonhq/baton/oncall"
 	"github.com/batonhq/baton/schema"
 )
@@ -21,6 +23,7 @@ type scheduleOptions struct {
 	json     bool
 	ical     bool
 	daysSet  bool
+	person   string
 }
 
 // maxScheduleDays bounds --days and --from/--to so that a typo cannot ask
@@ -50,7 +53,18 @@ Times are in UTC; handles are sorted; "imoc" is [] when nobody is on call.
 someone on call. Events keep their real start and end even where these lie
 outside the range, and their UIDs (rotation id and start) are stable, so a
 calendar that imports the file again updates events instead of duplicating
-them.`,
+them.
+
+--person HANDLE shows only that person's own shifts on every rotation (or
+--rotation), by default for the 12 months from now, in their time zone. With
+--ical it prints their personal calendar, the file the internal site
+publishes as oncall/people/HANDLE.ics: one event per stretch on call,
+TRANSP:TRANSPARENT so that calendars do not mark them busy, UIDs that stay
+the same when a shift moves, and a SEQUENCE that grows with --now. With
+--json it prints [{"rotation": "ID", "start": "RFC3339", "end": "RFC3339"}, …].
+
+"baton schedule diff" compares two revisions of the rotations: see
+"baton schedule diff --help".`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.daysSet = cmd.Flags().Changed("days")
@@ -64,6 +78,8 @@ them.`,
 	f.IntVar(&o.days, "days", 14, "length of the range in `N` days")
 	f.BoolVar(&o.json, "json", false, "print JSON (see above)")
 	f.BoolVar(&o.ical, "ical", false, "print an iCalendar file (see above)")
+	f.StringVar(&o.person, "person", "", "only the shifts of the person with this `HANDLE` (default range: 12 months)")
+	cmd.AddCommand(newScheduleDiffCmd(g))
 	return cmd
 }
 
@@ -101,6 +117,16 @@ func (o *scheduleOptions) run(ctx context.Context) error {
 	if !fromSet {
 		from = now
 	}
+	if o.person != "" && repo.Person(o.person) == nil {
+		return usageErrorf("there is nobody with handle %q in people.yaml", o.person).withHint("--person takes a handle from people.yaml")
+	}
+	personDefault := o.person != "" && !toSet && !o.daysSet
+	if personDefault {
+		to, toSet = from.AddDate(0, oncall.PersonCalendarMonths, 0), true
+		if !to.Before(endInstant()) {
+			return usageErrorf("12 months after %s is out of range", from.Format(time.RFC3339)).withHint("%s", instantRangeHint)
+		}
+	}
 	if !toSet {
 		to = from.AddDate(0, 0, o.days)
 		if to.After(endInstant()) {
@@ -117,6 +143,9 @@ func (o *scheduleOptions) run(ctx context.Context) error {
 	rots, err := selectRotations(repo, problems, o.rotation)
 	if err != nil {
 		return err
+	}
+	if o.person != "" {
+		return o.runPerson(repo, rots, from, to, now, personDefault && !fromSet)
 	}
 	switch {
 	case o.json:
@@ -167,4 +196,54 @@ func writeSchedule(w io.Writer, repo *schema.Repo, r *schema.Rotation, from, to 
 		}
 		fmt.Fprintf(w, "  %s → %s  %s\n", iv.Start.Format(oncallTimeLayout), iv.End.Format(oncallTimeLayout), who)
 	}
+}
+
+// personShiftJSON is the stable --person --json shape of one stretch.
+type personShiftJSON struct {
+	Rotation string `json:"rotation"`
+	Start    string `json:"start"`
+	End      string `json:"end"`
+}
+
+// runPerson prints one person's own shifts on rots over [from, to); asNow
+// says the range is the default one, so that --ical prints exactly the
+// calendar the internal site publishes.
+func (o *scheduleOptions) runPerson(repo *schema.Repo, rots []*schema.Rotation, from, to, now time.Time, asNow bool) error {
+	h := o.person
+	ours := func(e oncall.Event) bool {
+		return slices.ContainsFunc(rots, func(r *schema.Rotation) bool { return strings.HasPrefix(e.UID, r.ID+".") })
+	}
+	switch {
+	case o.ical:
+		cal := oncall.PersonCalendar(repo, h, now)
+		if !asNow {
+			cal.Events = oncall.PersonEvents(repo, h, from, to, now)
+		}
+		cal.Events = slices.DeleteFunc(cal.Events, func(e oncall.Event) bool { return !ours(e) })
+		if err := oncall.WriteICal(rawWriter(o.stdout), cal); err != nil {
+			return failuref("%w", err)
+		}
+		return nil
+	case o.json:
+		out := []personShiftJSON{}
+		for _, r := range rots {
+			for _, st := range oncall.Held(r, h, from, to) {
+				out = append(out, personShiftJSON{Rotation: r.ID, Start: st.Start.UTC().Format(time.RFC3339), End: st.End.UTC().Format(time.RFC3339)})
+			}
+		}
+		return writeOncallJSON(o.stdout, out)
+	}
+	loc := repo.PersonZone(h)
+	fmt.Fprintf(o.stdout, "%s — %s (%s), %s to %s\n", h, repo.Person(h).Name, loc, from.In(loc).Format(oncallTimeLayout), to.In(loc).Format(oncallTimeLayout))
+	n := 0
+	for _, r := range rots {
+		for _, st := range oncall.Held(r, h, from, to) {
+			fmt.Fprintf(o.stdout, "  %s → %s  %s  %s\n", st.Start.In(loc).Format(oncallTimeLayout), st.End.In(loc).Format(oncallTimeLayout), r.ID, flow.Hours(st.End.Sub(st.Start)))
+			n++
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(o.stdout, "  no shifts")
+	}
+	return nil
 }

@@ -298,17 +298,27 @@ func (d *document) removeKey(key string) error {
 	return nil
 }
 
+// itemRenderer renders one new entry of a block sequence as lines, the
+// first starting with indent and "- ".
+type itemRenderer func(d *document, indent string) ([]string, error)
+
 // appendItem appends item to the block sequence under the top-level key,
 // creating the key after the last present key of after when it is absent.
 func (d *document) appendItem(key string, item *yaml.Node, after []string) error {
+	return d.appendItemWith(key, func(d *document, indent string) ([]string, error) {
+		return d.renderBlock(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item}}, indent)
+	}, after)
+}
+
+// appendItemWith is appendItem with the entry rendered by render.
+func (d *document) appendItemWith(key string, render itemRenderer, after []string) error {
 	root, err := d.root()
 	if err != nil {
 		return err
 	}
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item}}
 	k, v := lookup(root, key)
 	if k == nil {
-		lines, err := d.renderBlock(seq, "  ")
+		lines, err := render(d, "  ")
 		if err != nil {
 			return err
 		}
@@ -332,7 +342,7 @@ func (d *document) appendItem(key string, item *yaml.Node, after []string) error
 		if c := strings.Index(line[colon:], " #"); c >= 0 {
 			comment = strings.TrimRight(line[colon+c:], "\r\n")
 		}
-		lines, err := d.renderBlock(seq, "  ")
+		lines, err := render(d, "  ")
 		if err != nil {
 			return err
 		}
@@ -345,7 +355,7 @@ func (d *document) appendItem(key string, item *yaml.Node, after []string) error
 		if dash < 0 || strings.TrimSpace(prefix[:dash]) != "" {
 			return fmt.Errorf("%s: cannot find where the last item starts", key)
 		}
-		lines, err := d.renderBlock(seq, prefix[:dash])
+		lines, err := render(d, prefix[:dash])
 		if err != nil {
 			return err
 		}

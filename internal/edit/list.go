@@ -15,6 +15,26 @@ import (
 // list is written in flow style or whose other keys the splice would
 // change.
 func AppendListItem(name string, data []byte, key string, item *yaml.Node) ([]byte, error) {
+	return appendList(name, data, key, func(d *document, indent string) ([]string, error) {
+		return d.renderBlock(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item}}, indent)
+	})
+}
+
+// appendFlowLine is AppendListItem for an entry already written as one
+// line of flow YAML (text, without the "- "): the list gets the line
+// "- text" at its indentation.
+func appendFlowLine(name string, data []byte, key, text string) ([]byte, error) {
+	if strings.ContainsAny(text, "\r\n") {
+		return nil, fmt.Errorf("%s: an entry written on one line cannot hold a line break", name)
+	}
+	return appendList(name, data, key, func(d *document, indent string) ([]string, error) {
+		return []string{indent + "- " + text + d.nl}, nil
+	})
+}
+
+// appendList is AppendListItem with the entry's lines rendered by render
+// at the given indentation.
+func appendList(name string, data []byte, key string, render itemRenderer) ([]byte, error) {
 	d := &document{nl: "\n"}
 	s := string(data)
 	if strings.Contains(s, "\r\n") {
@@ -42,13 +62,12 @@ func AppendListItem(name string, data []byte, key string, item *yaml.Node) ([]by
 		}
 	}
 	if len(d.lines) == 0 {
-		seq := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item}}
-		lines, err := d.renderBlock(seq, "  ")
+		lines, err := render(d, "  ")
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		d.lines = append([]string{key + ":" + d.nl}, lines...)
-	} else if err := d.appendItem(key, item, nil); err != nil {
+	} else if err := d.appendItemWith(key, render, nil); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	out := []byte(d.text())

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
@@ -202,13 +203,17 @@ func hostilePR(fake *forgetest.Server, files map[string]string) *forgetest.PR {
 // strings escaped. The exact comment is in testdata/ping-hostile.golden.
 func TestHardening03PingHostilePullRequest(t *testing.T) {
 	fake, gh := newFake(t)
+	people, err := fs.ReadFile(example(), "people.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	hostilePR(fake, map[string]string{
 		hostilePath: hostile,
-		// The pull request's own people.yaml, rotation and baton.yaml are
-		// never read.
-		"people.yaml":                "people:\n  - {handle: priya, name: P, github: mallory, imoc: qualified}\n",
-		"rotations/imoc-global.yaml": "name: evil\n",
-		"baton.yaml":                 "severities: [{id: PWNED, name: x}]\n",
+		// The pull request's own people.yaml is read only as data, to show
+		// whose shifts it moves (nobody's: it gives priya another login);
+		// its baton.yaml is never read.
+		"people.yaml": strings.Replace(string(people), "github: praman", "github: mallory", 1),
+		"baton.yaml":  "severities: [{id: PWNED, name: x}]\n",
 	})
 	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
 	if err != nil {
@@ -226,7 +231,7 @@ func TestHardening03PingHostilePullRequest(t *testing.T) {
 		t.Errorf("reviewers %v assignees %v labels %v", pr.Reviewers, pr.Assignees, pr.Labels)
 	}
 	for _, r := range fake.Requests() {
-		if strings.HasPrefix(r.Path, "/repos/fernway/incidents/contents/") && r.Path != "/repos/fernway/incidents/contents/"+hostilePath {
+		if strings.HasPrefix(r.Path, "/repos/fernway/incidents/contents/") && r.Path != "/repos/fernway/incidents/contents/"+hostilePath && r.Path != "/repos/fernway/incidents/contents/people.yaml" {
 			t.Errorf("read %s from the pull request", r)
 		}
 	}
@@ -585,5 +590,209 @@ func TestPublishRefusals(t *testing.T) {
 	}
 	for _, r := range w.fake.Requests() {
 		t.Errorf("GitHub was asked %s", r)
+	}
+}
+
+// rotaPR adds a fork's pull request that changes rotations and
+// people.yaml, with the files' contents at its head.
+func rotaPR(t *testing.T, fake *forgetest.Server, files map[string]string) *forgetest.PR {
+	t.Helper()
+	var paths []string
+	for p := range files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	pr := fake.AddPR(forgetest.PR{Head: "swap", HeadOwner: "mallory", Base: "main", Author: "mallory", Title: "Swap", Files: paths})
+	for p, data := range files {
+		fake.Contents[pr.HeadSHA+":"+p] = data
+	}
+	return pr
+}
+
+// exampleFile returns a file of the example organisation.
+func exampleFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := fs.ReadFile(example(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// A pull request that changes a rotation and people.yaml: one comment
+// showing who gains and loses which shifts, in each person's zone; review
+// requests to exactly the people whose shifts change who are in the base
+// branch's people.yaml; on the next push the comment is edited and only
+// the newly affected person is asked. Someone the pull request adds is
+// named, escaped, and never mentioned or asked.
+//
+// imoc-platform (weekly, Monday 09:00 New York) has marcus from 30
+// November (shift 99) and jonas from 21 December (shift 102); the pull
+// request swaps them, adds mallory, and gives dana two days away during
+// her week of 7 December.
+func TestPingRotaPullRequest(t *testing.T) {
+	fake, gh := newFake(t)
+	const rot = "rotations/imoc-platform.yaml"
+	swap := exampleFile(t, rot) + "overrides:\n" +
+		"  - {kind: replace, user: jonas, replaces: marcus, from: 2026-11-30T09:00:00-05:00, until: 2026-12-07T09:00:00-05:00, reason: swap}\n" +
+		"  - {kind: replace, user: marcus, replaces: jonas, from: 2026-12-21T09:00:00-05:00, until: 2026-12-28T09:00:00-05:00, reason: swap}\n"
+	people := strings.Replace(exampleFile(t, "people.yaml"), "    email: dana@fernway.example\n", "    email: dana@fernway.example\n    away: [{from: 2026-12-08, until: 2026-12-09, reason: \"ski [trip](https://evil.example) @fernway/everyone\"}]\n", 1)
+	people += "  - {handle: mallory, name: \"Mallory @fernway/everyone [x](https://evil.example)\", github: mallory, time_zone: Europe/Paris, imoc: qualified}\n"
+	pr := rotaPR(t, fake, map[string]string{rot: swap, "people.yaml": people})
+
+	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"requested review from jbrandt", "requested review from marcus-webb", "comment created"}
+	if diff := cmp.Diff(want, res.Did); diff != "" || res.Held != "" {
+		t.Errorf("did (-want +got):\n%s\nheld %q", diff, res.Held)
+	}
+	if diff := cmp.Diff([]string{"jonas", "marcus"}, res.RotaChanged); diff != "" {
+		t.Errorf("changed (-want +got):\n%s", diff)
+	}
+
+	// The next push gives tomas's week of 14 December to mallory.
+	fake.Contents[pr.HeadSHA+":"+rot] = swap + "  - {kind: replace, user: mallory, replaces: tomas, from: 2026-12-14T09:00:00-05:00, until: 2026-12-21T09:00:00-05:00, reason: \"@fernway/everyone\"}\n"
+	res, err = flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"requested review from tomas-alvarez", "comment edited"}, res.Did); diff != "" {
+		t.Errorf("second push (-want +got):\n%s", diff)
+	}
+	// marcus's own pull request does not ask him, nor mention him.
+	fake2, gh2 := newFake(t)
+	pr2 := fake2.AddPR(forgetest.PR{Head: "swap", Base: "main", Author: "marcus-webb", Files: []string{rot}})
+	fake2.Contents[pr2.HeadSHA+":"+rot] = swap
+	res2, err := flow.Ping(t.Context(), gh2, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil || !slices.Equal(res2.Did, []string{"requested review from jbrandt", "comment created"}) || strings.Contains(fake2.CommentsOn(1)[0].Body, "does not let Baton request your review") {
+		t.Errorf("own pull request: %+v %v", res2, err)
+	}
+	if diff := cmp.Diff([]string{"jonas", "mallory", "marcus", "tomas"}, res.RotaChanged); diff != "" {
+		t.Errorf("changed (-want +got):\n%s", diff)
+	}
+	reviewers := slices.Sorted(slices.Values(fake.PR(1).Reviewers))
+	if diff := cmp.Diff([]string{"jbrandt", "marcus-webb", "tomas-alvarez"}, reviewers); diff != "" {
+		t.Errorf("reviewers (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{reviewRoute: 3, assignRoute: 0, labelRoute: 0, commentRoute: 1, editRoute: 1}, counts(fake, reviewRoute, assignRoute, labelRoute, commentRoute, editRoute)); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	cs := fake.CommentsOn(1)
+	if len(cs) != 1 {
+		t.Fatalf("comments %+v", cs)
+	}
+	if strings.Contains(cs[0].Body, "@mallory") || strings.Contains(cs[0].Body, "@fernway") || strings.Contains(cs[0].Body, "](https") {
+		t.Errorf("the comment mentions or links what the pull request wrote:\n%s", cs[0].Body)
+	}
+	golden(t, "ping-rota.golden", cs[0].Body)
+}
+
+// A pull request whose rotation files do not validate gets a neutral
+// comment listing the problems, and nothing else; one that touches more
+// than flow.MaxRotaFiles rotation files too, without any being read.
+func TestHardening03PingInvalidRota(t *testing.T) {
+	fake, gh := newFake(t)
+	rotaPR(t, fake, map[string]string{"rotations/imoc-platform.yaml": strings.Replace(exampleFile(t, "rotations/imoc-platform.yaml"), "participants: [dana,", "participants: [mallory, dana,", 1)})
+	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil || res.Held != flow.HeldInvalid || !slices.Equal(res.Did, []string{"comment created"}) || len(res.RotaChanged) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	body := fake.CommentsOn(1)[0].Body
+	if !strings.Contains(body, "The rotation or people files in this pull request do not validate") || !strings.Contains(body, "| `rotations/imoc-platform.yaml` | 19 | `rotation/unknown-person` |") {
+		t.Errorf("comment:\n%s", body)
+	}
+
+	fake, gh = newFake(t)
+	files := map[string]string{}
+	for i := range flow.MaxRotaFiles + 1 {
+		files[fmt.Sprintf("rotations/r%d.yaml", i)] = "name: x\n"
+	}
+	rotaPR(t, fake, files)
+	res, err = flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: example(), Now: now})
+	if err != nil || res.Held != flow.HeldTooMany {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if diff := cmp.Diff(map[string]int{reviewRoute: 0, commentRoute: 1, contentRoute: 0}, counts(fake, reviewRoute, commentRoute, contentRoute)); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+// baton swap --pr: the swap is committed on its branch, the pull request
+// shows who gains and loses which shifts and asks exactly those people;
+// run again, nothing more happens.
+func TestPublishSwap(t *testing.T) {
+	w := newWorld(t)
+	at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	shift := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	const branch = "baton/swap/imoc-platform/marcus-jonas-20261201T120000Z"
+	swap := flow.RotaEdit(branch, "Swap on imoc-platform: marcus and jonas", "main", at, func(repo *schema.Repo, fsys fs.FS) (*edit.Result, error) {
+		res, _, err := edit.Swap(repo, fsys, "imoc-platform", "marcus", "jonas", shift, "")
+		return res, err
+	})
+	pub := flow.Publication{Remote: "origin", DefaultBranch: "main", Branch: branch, Edit: swap, Now: at, Signature: gitrepo.DefaultSignature}
+	res, err := flow.Publish(t.Context(), w.gh, w.git, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Pushed == "" || !res.Created || res.Ping == nil {
+		t.Fatalf("%+v", res)
+	}
+	if diff := cmp.Diff([]string{"requested review from jbrandt", "requested review from marcus-webb"}, res.Ping.Did); diff != "" {
+		t.Errorf("did (-want +got):\n%s", diff)
+	}
+	c, changed := w.head(t, branch)
+	if !slices.Equal(changed, []string{"rotations/imoc-platform.yaml"}) || !strings.HasPrefix(c.Message, "Swap on imoc-platform: marcus and jonas\n") {
+		t.Errorf("commit %q %v", c.Message, changed)
+	}
+	pr := w.fake.PR(1)
+	for _, want := range []string{
+		"**@marcus-webb (Marcus Webb, America/New\\_York)**: ",
+		"- loses `imoc-platform` Mon 30 Nov 09:00 → Mon 7 Dec 09:00 EST (168 h)\n- gains `imoc-platform` Mon 21 Dec 09:00 → Mon 28 Dec 09:00 EST (168 h)\n",
+		"- gains `imoc-platform` Mon 30 Nov 15:00 → Mon 7 Dec 15:00 CET (168 h)\n",
+	} {
+		if !strings.Contains(pr.Body, want) {
+			t.Errorf("the body lacks %q:\n%s", want, pr.Body)
+		}
+	}
+	if pr.Title != "Swap on imoc-platform: marcus and jonas" || len(w.fake.CommentsOn(1)) != 0 {
+		t.Errorf("PR %+v", pr)
+	}
+
+	res, err = flow.Publish(t.Context(), w.gh, w.git, pub)
+	if err != nil || res.Pushed != "" || res.Created || res.PR == nil || res.Ping != nil || !slices.Equal(res.Notes, []string{"rotations/imoc-platform.yaml already has these overrides; nothing changed"}) {
+		t.Errorf("again: %+v %v", res, err)
+	}
+	if n := w.fake.Count(reviewRoute); n != 2 {
+		t.Errorf("%d review requests", n)
+	}
+}
+
+// A pull request that moves the shifts of more than flow.MaxRotaReviewers
+// people gets the comment, which says so, and no review request.
+func TestPingRotaTooManyPeople(t *testing.T) {
+	fake, gh := newFake(t)
+	var people, handles []string
+	for i := range flow.MaxRotaReviewers + 2 {
+		h := fmt.Sprintf("p%02d", i)
+		handles = append(handles, h)
+		people = append(people, fmt.Sprintf("  - {handle: %s, name: P%d, github: gh-%s, imoc: qualified}\n", h, i, h))
+	}
+	rot := "name: Big\ntime_zone: UTC\nlayers:\n  - rotation: {anchor: 2026-11-01T09:00, every: 1d, participants: [" + strings.Join(handles, ", ") + "]}\n"
+	base := fstest.MapFS{
+		"baton.yaml":         {Data: []byte("site: {title: T, base_url: https://t.example/, time_zone: UTC}\ngithub: {repo: fernway/incidents}\ncomponents:\n  - {id: api, name: API, tier: 1}\n")},
+		"people.yaml":        {Data: []byte("people:\n" + strings.Join(people, ""))},
+		"rotations/big.yaml": {Data: []byte(rot)},
+	}
+	rotaPR(t, fake, map[string]string{"rotations/big.yaml": strings.Replace(rot, "anchor: 2026-11-01T09:00", "anchor: 2026-11-02T09:00", 1)})
+	res, err := flow.Ping(t.Context(), gh, flow.PingRequest{PR: 1, Base: base, Now: now})
+	if err != nil || res.Held != "" || len(res.RotaChanged) != flow.MaxRotaReviewers+2 || !slices.Equal(res.Did, []string{"comment created"}) {
+		t.Fatalf("%+v %v", res, err)
+	}
+	body := fake.CommentsOn(1)[0].Body
+	if !strings.Contains(body, "The shifts of 22 people change, more than 20: Baton has asked nobody to review this pull request.") ||
+		!strings.Contains(body, "And 2 more people.") || strings.Contains(body, "@gh-") {
+		t.Errorf("comment:\n%s", body)
 	}
 }

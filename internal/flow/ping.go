@@ -39,16 +39,18 @@ type PingRequest struct {
 	// Base is the checkout of the pull request's base branch. people.yaml,
 	// rotations/ and baton.yaml come only from here, whatever the pull
 	// request changes; the touched incident files are read from the pull
-	// request's head through the API, as data.
+	// request's head through the API, as data, and so are its rotation
+	// files and people.yaml, only to show what they would change.
 	Base fs.FS
-	// Now is the instant postmortem due dates are judged at.
+	// Now is the instant postmortem due dates are judged at, and the start
+	// of the RotaDays compared for a pull request that changes rotations.
 	Now time.Time
 }
 
 // Held says why a ping made no requests.
 const (
-	HeldTooMany = "too-many" // more than MaxIncidents incidents
-	HeldInvalid = "invalid"  // the touched incident files do not validate
+	HeldTooMany = "too-many" // more than MaxIncidents incidents, or MaxRotaFiles rotation files
+	HeldInvalid = "invalid"  // the touched incident, rotation or people files do not validate
 )
 
 // PingResult is what a ping did.
@@ -57,6 +59,10 @@ type PingResult struct {
 	PR int
 	// Touched are the incidents the pull request touches, by path.
 	Touched []Target
+	// RotaFiles are the rotation files and people.yaml it touches, and
+	// RotaChanged the people whose shifts those changes move (within
+	// RotaDays of Now), sorted by handle.
+	RotaFiles, RotaChanged []string
 	// Did lists what changed on GitHub, e.g. "requested review from bob",
 	// "assigned carol", "labelled SEV2", "comment edited".
 	Did []string
@@ -65,8 +71,12 @@ type PingResult struct {
 	Comment, Link string
 	// Notes are remarks for the job's log.
 	Notes []string
-	// Held is HeldTooMany or HeldInvalid when the ping made no requests,
-	// assignments or labels and wrote a neutral comment instead.
+	// Held is HeldTooMany or HeldInvalid when the ping held back. With
+	// HeldTooMany it made no requests, assignments or labels and wrote a
+	// neutral comment. With HeldInvalid the part whose files do not
+	// validate (the incidents, or the rotations and people.yaml) got a
+	// neutral section and no requests; the other part, if it validates, was
+	// pinged as usual.
 	Held string
 	// Problems are the validation errors that held it back (HeldInvalid).
 	Problems schema.Problems
@@ -75,14 +85,23 @@ type PingResult struct {
 // Ping does the IMOC workflow on a pull request: for each incident or
 // postmortem it touches, a review request to the IMOC, the owner assigned,
 // the severity label, and one sticky comment with the roles and next steps.
+// When it changes rotations/ or people.yaml, the comment also shows who
+// gains and loses which shifts in the next RotaDays days (the base branch
+// against the base branch with the pull request's versions of those
+// files), new gaps and new conflicts with time away, and Ping asks
+// everyone whose shifts change for a review.
 //
 // Everything the pull request holds is untrusted: the people asked for a
 // review, assigned or mentioned come only from the base branch's
 // people.yaml, the IMOC asked is the one the base branch's rotation had on
 // call when the incident was declared (or the one the base branch's file
 // names), labels are the base branch's severities, a pull request whose
-// incident files do not validate gets a neutral comment and nothing else,
-// and every string from it is escaped (EscapeMarkdown).
+// incident, rotation or people files do not validate gets a neutral
+// comment and nothing else, and every string from it is escaped
+// (EscapeMarkdown). Its rotation files and people.yaml are data: they
+// decide whose shifts the comment shows as changing, and so which people
+// of the base branch's people.yaml are asked (at most MaxRotaReviewers),
+// nothing else.
 func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 	out := &PingResult{PR: req.PR}
 	pr, err := gh.PR(ctx, req.PR)
@@ -95,6 +114,10 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 	}
 	var touched []string
 	for _, p := range paths {
+		if IsRotaFile(p) {
+			out.RotaFiles = append(out.RotaFiles, p)
+			continue
+		}
 		id, ok := incidentFileID(p)
 		if !ok {
 			continue
@@ -109,7 +132,7 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 			out.Touched[i].Postmortem = true
 		}
 	}
-	if len(out.Touched) == 0 {
+	if len(out.Touched) == 0 && len(out.RotaFiles) == 0 {
 		return out, nil
 	}
 	if len(out.Touched) > MaxIncidents {
@@ -117,22 +140,45 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 		body := fmt.Sprintf("## Baton\n\nThis pull request touches %d incidents. Baton pings the IMOC on pull requests that touch at most %d, so it has asked nobody to review this one. Split it, or ask the IMOCs for a review yourself.\n", len(out.Touched), MaxIncidents)
 		return out, comment(ctx, gh, pr, body, out)
 	}
-	// The touched files as the pull request has them, read as data.
-	var files []edit.File
-	for _, p := range touched {
-		data, exists, err := gh.File(ctx, p, pr.HeadSHA)
-		if err != nil {
-			return out, err
-		}
-		if !exists {
-			data = nil // deleted by the pull request
-		} else if data == nil {
-			data = []byte{}
-		}
-		files = append(files, edit.File{Path: p, Data: data})
+	if len(out.RotaFiles) > MaxRotaFiles {
+		out.Held = HeldTooMany
+		body := fmt.Sprintf("## Baton\n\nThis pull request touches %d rotation files. Baton shows what a pull request does to people's shifts when it touches at most %d, so it has asked nobody to review this one. Split it, or ask the people concerned for a review yourself.\n", len(out.RotaFiles), MaxRotaFiles)
+		return out, comment(ctx, gh, pr, body, out)
 	}
-	base, _ := schema.Load(ctx, req.Base)
+	// The touched files as the pull request has them, read as data.
+	read := func(paths []string) ([]edit.File, error) {
+		var files []edit.File
+		for _, p := range paths {
+			data, exists, err := gh.File(ctx, p, pr.HeadSHA)
+			if err != nil {
+				return nil, err
+			}
+			if !exists {
+				data = nil // deleted by the pull request
+			} else if data == nil {
+				data = []byte{}
+			}
+			files = append(files, edit.File{Path: p, Data: data})
+		}
+		return files, nil
+	}
+	files, err := read(touched)
+	if err != nil {
+		return out, err
+	}
+	rotaFiles, err := read(out.RotaFiles)
+	if err != nil {
+		return out, err
+	}
+	base, baseProblems := schema.Load(ctx, req.Base)
+	// Incidents are checked against the base branch's people and
+	// rotations; the rotation files against the base branch's other files.
 	after, ps := schema.Load(ctx, Overlay(req.Base, files))
+	var head *schema.Repo
+	var rps schema.Problems
+	if len(rotaFiles) > 0 {
+		head, rps = schema.Load(ctx, Overlay(req.Base, rotaFiles))
+	}
 	if err := ctx.Err(); err != nil {
 		return out, err // a partly loaded repository would look invalid
 	}
@@ -140,16 +186,53 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 	for _, f := range files {
 		dirs[path.Dir(f.Path)] = true
 	}
+	var incBad, rotaBad schema.Problems
 	for _, p := range ps {
 		if p.Level == schema.Error && (dirs[p.File] || dirs[path.Dir(p.File)]) {
-			out.Problems = append(out.Problems, p)
+			incBad = append(incBad, p)
 		}
 	}
+	if head != nil {
+		edited := map[string]bool{}
+		for _, f := range rotaFiles {
+			edited[f.Path] = true
+		}
+		had := rotaErrors(baseProblems, nil)
+		for _, p := range rotaErrors(rps, nil) {
+			if edited[p.File] || !slices.Contains(had, p) {
+				rotaBad = append(rotaBad, p)
+			}
+		}
+	}
+	out.Problems = append(incBad, rotaBad...)
 	if len(out.Problems) > 0 {
 		out.Held = HeldInvalid
-		return out, comment(ctx, gh, pr, invalidBody(out.Problems), out)
 	}
-	res, err := pingPR(ctx, gh, pr, base, after, out.Touched, nil, req.Now)
+	incOK, rotaOK := len(files) > 0 && len(incBad) == 0, head != nil && len(rotaBad) == 0
+	if !incOK && !rotaOK {
+		return out, comment(ctx, gh, pr, "## Baton\n\n"+invalidText(out.Problems, len(incBad) > 0, len(rotaBad) > 0), out)
+	}
+	// One part does not validate: it gets a neutral section, the other is
+	// pinged.
+	targets := out.Touched
+	var extras []*extraSection
+	if len(incBad) > 0 {
+		targets = nil
+		extras = append(extras, &extraSection{render: func([]string) string {
+			return "### Incidents\n\n" + invalidText(incBad, true, false)
+		}})
+	}
+	switch {
+	case rotaOK:
+		rp, changed := newRotaPing(base, head, req.Now, pr.BaseRef)
+		out.RotaChanged = changed
+		extras = append(extras, rp)
+	case len(rotaBad) > 0:
+		extras = append(extras, &extraSection{render: func([]string) string {
+			return "### Rotations\n\n" + invalidText(rotaBad, false, true)
+		}})
+	}
+	res, err := pingPR(ctx, gh, pr, base, after, targets, nil, req.Now, extras...)
 	if res != nil {
 		out.Did, out.Comment, out.Link = res.Did, res.Comment, res.Link
 		out.Notes = append(out.Notes, res.Notes...)
@@ -160,9 +243,19 @@ func Ping(ctx context.Context, gh Forge, req PingRequest) (*PingResult, error) {
 // maxProblemRows bounds the problems listed in a neutral comment.
 const maxProblemRows = 20
 
-func invalidBody(ps schema.Problems) string {
+// invalidText says that the incident files, or the rotation and people
+// files, of a pull request do not validate, and lists the problems' files,
+// lines and codes (never their messages, which quote the pull request).
+func invalidText(ps schema.Problems, incidents, rota bool) string {
 	var b strings.Builder
-	b.WriteString("## Baton\n\nThe incident files in this pull request do not validate, so Baton has asked nobody to review it. Run `baton validate` and fix what it reports; Baton will ping the IMOC when they do.\n\n")
+	switch {
+	case incidents && rota:
+		b.WriteString("The incident, rotation or people files in this pull request do not validate, so Baton has asked nobody to review it. Run `baton validate` and fix what it reports; Baton will ping the IMOC and the people whose shifts change when they do.\n\n")
+	case rota:
+		b.WriteString("The rotation or people files in this pull request do not validate, so Baton has not worked out whose shifts change and has asked nobody about them. Run `baton validate` and fix what it reports; Baton will ping the people whose shifts change when they do.\n\n")
+	default:
+		b.WriteString("The incident files in this pull request do not validate, so Baton has asked nobody to review it. Run `baton validate` and fix what it reports; Baton will ping the IMOC when they do.\n\n")
+	}
 	b.WriteString("| File | Line | Problem |\n|---|---|---|\n")
 	for i, p := range ps {
 		if i == maxProblemRows {
@@ -275,9 +368,10 @@ func rolesOf(base *schema.Repo, in *schema.Incident) roles {
 
 // pingPR requests reviews, assigns, labels and writes the sticky comment
 // for the targets (incidents as after has them, people, rotations and
-// severities from base), and requests reviews from the reviewers
-// (handles in after's people.yaml).
-func pingPR(ctx context.Context, gh Forge, pr *forge.PR, base, after *schema.Repo, targets []Target, reviewers []string, now time.Time) (*PingResult, error) {
+// severities from base), requests reviews from the reviewers (handles in
+// after's people.yaml), and adds the extra sections to the comment after
+// asking their people for a review.
+func pingPR(ctx context.Context, gh Forge, pr *forge.PR, base, after *schema.Repo, targets []Target, reviewers []string, now time.Time, extras ...*extraSection) (*PingResult, error) {
 	out := &PingResult{PR: pr.Number, Touched: targets}
 	request := func(login string) (mentioned bool, err error) {
 		requested, err := gh.RequestReview(ctx, pr, login)
@@ -352,6 +446,22 @@ func pingPR(ctx context.Context, gh Forge, pr *forge.PR, base, after *schema.Rep
 			}
 		}
 		sections = append(sections, pingSection(base, in, r, t.Postmortem && in.Postmortem != nil, mention, now))
+	}
+	for _, x := range extras {
+		var mention []string
+		for _, p := range x.request {
+			if strings.EqualFold(p.GitHub, pr.Author) {
+				continue // their own change: GitHub would refuse, and a mention would be noise
+			}
+			m, err := request(p.GitHub)
+			if err != nil {
+				return out, err
+			}
+			if m {
+				mention = append(mention, p.GitHub)
+			}
+		}
+		sections = append(sections, x.render(mention))
 	}
 	if len(sections) == 0 {
 		return out, nil

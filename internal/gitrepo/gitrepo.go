@@ -450,6 +450,34 @@ func (r *Repo) ChangedFiles(ctx context.Context, from, to string) ([]string, err
 	return out, nil
 }
 
+// MergeBase returns the commit hash of a best common ancestor of the
+// commits that revisions a and b name (as `git merge-base a b` does), or
+// an error when they have none.
+func (r *Repo) MergeBase(a, b string) (string, error) {
+	ca, _, err := r.commitTree(a)
+	if err != nil {
+		return "", err
+	}
+	cb, _, err := r.commitTree(b)
+	if err != nil {
+		return "", err
+	}
+	bases, err := ca.MergeBase(cb)
+	if err != nil {
+		return "", fmt.Errorf("finding the merge base of %s and %s: %w", a, b, err)
+	}
+	if len(bases) == 0 {
+		return "", &Error{Msg: fmt.Sprintf("%s and %s have no common ancestor", a, b), Hint: "name the revision to compare with explicitly"}
+	}
+	// Several best ancestors (criss-cross merges): take the smallest hash,
+	// so that the answer does not depend on the walk's order.
+	best := bases[0].Hash.String()
+	for _, c := range bases[1:] {
+		best = min(best, c.Hash.String())
+	}
+	return best, nil
+}
+
 // redact removes the token and any credentials in URLs from an error.
 func (r *Repo) redact(err error) error {
 	if err == nil {

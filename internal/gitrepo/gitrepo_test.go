@@ -542,3 +542,45 @@ func TestInit(t *testing.T) {
 		t.Error("a second Init succeeded")
 	}
 }
+
+// MergeBase finds where a branch left main, whatever was committed on
+// either side since.
+func TestMergeBase(t *testing.T) {
+	work, _ := setup(t, map[string]string{"a.txt": "a\n"})
+	ctx := t.Context()
+	r, err := Open(ctx, work, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fork, err := r.Resolve("main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := Signature{Name: "Ann", Email: "ann@example.com"}
+	onMain, _, err := r.Commit(ctx, fork, []File{{Path: "a.txt", Data: []byte("main\n")}}, "on main", sig, when)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetBranch("trunk", onMain); err != nil {
+		t.Fatal(err)
+	}
+	onBranch, _, err := r.Commit(ctx, fork, []File{{Path: "b.txt", Data: []byte("b\n")}}, "on a branch", sig, when)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetBranch("topic", onBranch); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range [][2]string{{"topic", "trunk"}, {"trunk", "topic"}, {"main", "topic"}, {"topic", "origin/main"}} {
+		got, err := r.MergeBase(c[0], c[1])
+		if err != nil || got != fork {
+			t.Errorf("MergeBase(%s, %s) = %s, %v; want %s", c[0], c[1], got, err, fork)
+		}
+	}
+	if got, err := r.MergeBase("topic", "topic"); err != nil || got != onBranch {
+		t.Errorf("MergeBase(topic, topic) = %s, %v", got, err)
+	}
+	if _, err := r.MergeBase("topic", "nope"); err == nil || !strings.Contains(err.Error(), "resolving nope") {
+		t.Errorf("unknown revision: %v", err)
+	}
+}
