@@ -65,6 +65,21 @@ type Problem struct {
 	Hint    string `json:"hint,omitempty"`
 }
 
+// IsProcess reports whether the problem is about how the incident process
+// is going rather than about the files: a postmortem past its due date, or
+// someone on call during their time away. Such errors fail validate (they
+// need someone's attention) but leave every file readable and every page,
+// feed and figure right, so they never stop a build of the status site or
+// a report: on the day an incident happens, an overdue postmortem from
+// last month must not keep its status off the page.
+func (p Problem) IsProcess() bool {
+	switch p.Code {
+	case "postmortem/overdue", "rotation/away-conflict":
+		return true
+	}
+	return false
+}
+
 // String formats the problem as `file:line:col: error: message (code)`.
 func (p Problem) String() string {
 	return fmt.Sprintf("%s:%d:%d: %s: %s (%s)", p.File, p.Line, p.Column, p.Level, p.Message, p.Code)

@@ -39,7 +39,9 @@ incidents, and oncall/: who is the IMOC now, the handoffs of the next 14 days
 and an iCalendar file per rotation) and must not be published.
 
 The same repository and --now give byte-identical output. Build refuses to
-run while validation reports errors, unless --force.
+run while validation reports errors about the files, unless --force. Errors
+about the process (an overdue postmortem, a shift during time away) do not
+stop it: the status page never waits on them.
 
 The new site is written next to --out and then takes its place; a failed or
 interrupted build leaves the previous site untouched. On Linux and macOS the
@@ -82,12 +84,28 @@ func (o *buildOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if n := problems.Count(schema.Error); n > 0 {
-		writeText(o.stderr, problems)
-		if !o.force {
-			return problemsErrorf("not building: validation found %s", plural(n, "error")).
-				withHint("fix them (`baton validate` lists them again), or pass --force to build anyway")
+	blocking, process := 0, 0
+	for _, p := range problems {
+		switch {
+		case p.Level != schema.Error:
+		case p.IsProcess():
+			process++
+		default:
+			blocking++
 		}
+	}
+	if blocking > 0 || process > 0 {
+		writeText(o.stderr, problems)
+	}
+	if blocking > 0 && !o.force {
+		return problemsErrorf("not building: validation found %s", plural(blocking, "error")).
+			withHint("fix them (`baton validate` lists them again), or pass --force to build anyway")
+	}
+	if process > 0 {
+		// An overdue postmortem or a shift during time away needs someone's
+		// attention, but the site is right: it is built all the same, so
+		// that the status page never waits on the process.
+		fmt.Fprintf(o.stderr, "baton: note: building despite %s about the incident process (overdue postmortems, shifts during time away); `baton validate` still fails on them\n", plural(process, "error"))
 	}
 
 	stop := o.progress(start)

@@ -138,7 +138,7 @@ func parseSinceFlag(f *instantFlag) (time.Time, schema.Date, error) {
 func refuseBroken(problems schema.Problems) error {
 	var errs schema.Problems
 	for _, p := range problems {
-		if p.Level == schema.Error && p.Code != "postmortem/overdue" && p.Code != "rotation/away-conflict" {
+		if p.Level == schema.Error && !p.IsProcess() {
 			errs = append(errs, p)
 		}
 	}
