@@ -1,13 +1,11 @@
 package oncall
 
 import (
-	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/batonhq/baton/internal/ical"
 	"github.com/batonhq/baton/schema"
 )
 
@@ -81,117 +79,24 @@ func Events(r *schema.Rotation, from, to time.Time) []Event {
 // and end of the first and last shift.
 const IcalMargin = 62 * 24 * time.Hour
 
-const icalTime = "20060102T150405Z"
+const icalTime = ical.Format
 
 // WriteICal writes cal as an iCalendar stream: CRLF line endings, lines
-// folded at 75 octets, text escaped, all times in UTC.
+// folded at 75 octets, text escaped, all times in UTC, every event
+// TRANSPARENT (on call is not busy time).
 //
 // It fails, writing nothing, when a time falls outside the years 0 to 9999,
 // which the iCalendar format cannot express.
 func WriteICal(w io.Writer, cal Calendar) error {
-	if err := checkICalTimes(cal); err != nil {
-		return err
-	}
-	iw := &icalWriter{w: w}
-	prod := cal.ProdID
-	if prod == "" {
-		prod = "-//Baton//IMOC schedule//EN"
-	}
-	stamp := cal.Stamp.UTC().Format(icalTime)
-	iw.line("BEGIN", "VCALENDAR")
-	iw.line("VERSION", "2.0")
-	iw.line("PRODID", prod)
-	iw.line("CALSCALE", "GREGORIAN")
-	iw.line("METHOD", "PUBLISH")
-	if cal.Name != "" {
-		iw.line("X-WR-CALNAME", escapeText(cal.Name))
+	out := ical.Calendar{ProdID: cal.ProdID, Name: cal.Name, Stamp: cal.Stamp}
+	if out.ProdID == "" {
+		out.ProdID = "-//Baton//IMOC schedule//EN"
 	}
 	for _, e := range cal.Events {
-		iw.line("BEGIN", "VEVENT")
-		iw.line("UID", escapeText(e.UID))
-		iw.line("DTSTAMP", stamp)
-		iw.line("DTSTART", e.Start.UTC().Format(icalTime))
-		iw.line("DTEND", e.End.UTC().Format(icalTime))
-		if e.Sequence > 0 {
-			iw.line("SEQUENCE", strconv.Itoa(e.Sequence))
-		}
-		iw.line("SUMMARY", escapeText(e.Summary))
-		if e.Description != "" {
-			iw.line("DESCRIPTION", escapeText(e.Description))
-		}
-		iw.line("TRANSP", "TRANSPARENT")
-		iw.line("END", "VEVENT")
+		out.Events = append(out.Events, ical.Event{
+			UID: e.UID, Start: e.Start, End: e.End,
+			Summary: e.Summary, Description: e.Description, Sequence: e.Sequence,
+		})
 	}
-	iw.line("END", "VCALENDAR")
-	if iw.err != nil {
-		return fmt.Errorf("writing iCalendar: %w", iw.err)
-	}
-	return nil
-}
-
-// checkICalTimes refuses times whose year has more than four digits (or
-// is negative): formatted, they would not be iCalendar date-times.
-func checkICalTimes(cal Calendar) error {
-	bad := func(t time.Time) bool { y := t.UTC().Year(); return y < 0 || y > 9999 }
-	if bad(cal.Stamp) {
-		return fmt.Errorf("writing iCalendar: the stamp %s is outside the years 0 to 9999", cal.Stamp.UTC().Format(time.RFC3339))
-	}
-	for _, e := range cal.Events {
-		for _, t := range []time.Time{e.Start, e.End} {
-			if bad(t) {
-				return fmt.Errorf("writing iCalendar: event %q has a time outside the years 0 to 9999 (%s)", e.UID, t.UTC().String())
-			}
-		}
-	}
-	return nil
-}
-
-type icalWriter struct {
-	w   io.Writer
-	err error
-	buf []byte
-}
-
-// line writes "NAME:value" folded at 75 octets (RFC 5545 section 3.1),
-// never inside a UTF-8 sequence.
-func (iw *icalWriter) line(name, value string) {
-	if iw.err != nil {
-		return
-	}
-	s := name + ":" + value
-	b := iw.buf[:0]
-	limit := 75
-	for len(s) > limit {
-		cut := limit
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		b = append(b, s[:cut]...)
-		b = append(b, "\r\n "...)
-		s = s[cut:]
-		limit = 74 // the leading space counts
-	}
-	b = append(b, s...)
-	b = append(b, "\r\n"...)
-	iw.buf = b
-	_, iw.err = iw.w.Write(b)
-}
-
-// escapeText escapes a TEXT value (RFC 5545 section 3.3.11) and drops
-// control characters other than newlines.
-func escapeText(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ReplaceAll(s, "\r\n", "\n") {
-		switch {
-		case r == '\\', r == ';', r == ',':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r < 0x20 || r == 0x7f:
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return ical.Write(w, out)
 }

@@ -93,18 +93,3 @@ func TestHardening19ICalYear10000(t *testing.T) {
 	}
 }
 
-func TestEscapeAndFold(t *testing.T) {
-	if got, want := escapeText("a,b;c\\d\r\ne\x01"), `a\,b\;c\\d\ne`; got != want {
-		t.Errorf("escapeText = %q, want %q", got, want)
-	}
-	var buf bytes.Buffer
-	iw := &icalWriter{w: &buf}
-	iw.line("SUMMARY", strings.Repeat("é", 100)) // 2 octets each
-	lines := strings.Split(strings.TrimSuffix(buf.String(), "\r\n"), "\r\n")
-	if len(lines) != 3 || len(lines[0]) != 74 || lines[1][0] != ' ' || len(lines[1]) != 75 {
-		t.Errorf("folded into %q", lines)
-	}
-	if strings.ReplaceAll(buf.String(), "\r\n ", "") != "SUMMARY:"+strings.Repeat("é", 100)+"\r\n" {
-		t.Errorf("unfolding does not give the line back: %q", buf.String())
-	}
-}

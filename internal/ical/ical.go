@@ -1,7 +1,8 @@
 // Package ical writes iCalendar streams (RFC 5545): the lines of a
 // calendar folded at 75 octets, CRLF line endings and escaped text. It is
-// the writing half of Baton's calendars (the maintenance calendar of the
-// site); what goes into an event is the caller's decision.
+// the writing half of all of Baton's calendars (the site's maintenance
+// calendar, the rotations' and people's on-call calendars); what goes into
+// an event is the caller's decision.
 //
 // It is not for parsing calendars, time zones (every time is written in
 // UTC) or recurrence rules.
@@ -73,7 +74,9 @@ func Write(w io.Writer, cal Calendar) error {
 		lw.Line("DTSTAMP", stamp)
 		lw.Line("DTSTART", e.Start.UTC().Format(Format))
 		lw.Line("DTEND", e.End.UTC().Format(Format))
-		lw.Line("SEQUENCE", strconv.Itoa(max(0, e.Sequence)))
+		if e.Sequence > 0 { // 0 is the default
+			lw.Line("SEQUENCE", strconv.Itoa(e.Sequence))
+		}
 		lw.Line("SUMMARY", EscapeText(e.Summary))
 		if e.Description != "" {
 			lw.Line("DESCRIPTION", EscapeText(e.Description))

@@ -75,3 +75,16 @@ func TestEscapeText(t *testing.T) {
 		t.Errorf("EscapeText = %q", got)
 	}
 }
+
+func TestFold(t *testing.T) {
+	var buf bytes.Buffer
+	lw := &LineWriter{W: &buf}
+	lw.Line("SUMMARY", strings.Repeat("é", 100)) // 2 octets each
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\r\n"), "\r\n")
+	if len(lines) != 3 || len(lines[0]) != 74 || lines[1][0] != ' ' || len(lines[1]) != 75 {
+		t.Errorf("folded into %q", lines)
+	}
+	if strings.ReplaceAll(buf.String(), "\r\n ", "") != "SUMMARY:"+strings.Repeat("é", 100)+"\r\n" {
+		t.Errorf("unfolding does not give the line back: %q", buf.String())
+	}
+}
