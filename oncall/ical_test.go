@@ -92,4 +92,3 @@ func TestHardening19ICalYear10000(t *testing.T) {
 		t.Errorf("the last year is not written:\n%s", buf.String())
 	}
 }
-
