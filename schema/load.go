@@ -47,9 +47,9 @@ type Repo struct {
 	peopleIncomplete, configIncomplete bool
 	// personCause matches "<person> caused|broke|…" for the blameless lint.
 	personCause *regexp.Regexp
-	// personMention matches any person's name, handle, login or e-mail,
-	// which a public postmortem must not contain.
-	personMention *regexp.Regexp
+	// personMention finds any person's name, handle, login or e-mail,
+	// which public text must not contain.
+	personMention *personMatcher
 }
 
 // Person returns the person with the given handle, or nil.
@@ -129,7 +129,7 @@ func (l *loader) load(ctx context.Context) *Repo {
 		}
 	}
 	repo.personCause = personCauseRE(repo)
-	repo.personMention = personMentionRE(repo)
+	repo.personMention = newPersonMatcher(repo.People)
 	repo.Rotations = l.loadRotations(repo.rotationFiles)
 	for _, rot := range repo.Rotations {
 		repo.rotations[rot.ID] = rot
