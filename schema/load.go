@@ -96,6 +96,24 @@ func CheckHandle(s string) bool { return handleRE.MatchString(s) && len(s) <= 64
 func Load(ctx context.Context, fsys fs.FS) (*Repo, Problems) {
 	l := &loader{fsys: fsys, cache: &fieldCache{}}
 	repo := l.load(ctx)
+	if ctx.Err() == nil {
+		repo.Incidents = l.loadIncidents(ctx, repo)
+		for _, in := range repo.Incidents {
+			repo.incidents[in.ID] = in
+		}
+	}
+	l.problems.Sort()
+	return repo, l.problems
+}
+
+// LoadRotations reads and checks what on-call questions need: baton.yaml,
+// people.yaml and rotations/, with the same code and the same problems for
+// these files as [Load], but without reading incidents/ (the Repo has no
+// incidents). Problems in incidents cannot affect these files, and in a
+// large repository reading every incident costs a hundred times more.
+func LoadRotations(ctx context.Context, fsys fs.FS) (*Repo, Problems) {
+	l := &loader{fsys: fsys, cache: &fieldCache{}}
+	repo := l.load(ctx)
 	l.problems.Sort()
 	return repo, l.problems
 }
@@ -108,6 +126,7 @@ type loader struct {
 
 func (l *loader) reporter(file string) reporter { return reporter{file: file, ps: &l.problems} }
 
+// load reads and checks baton.yaml, people.yaml and rotations/.
 func (l *loader) load(ctx context.Context) *Repo {
 	repo := &Repo{
 		people:    map[string]*Person{},
@@ -145,11 +164,6 @@ func (l *loader) load(ctx context.Context) *Repo {
 	}
 	if ctx.Err() != nil {
 		l.reporter(".").errorf(Pos{}, "load/cancelled", "", "loading stopped: %v", ctx.Err())
-		return repo
-	}
-	repo.Incidents = l.loadIncidents(ctx, repo)
-	for _, in := range repo.Incidents {
-		repo.incidents[in.ID] = in
 	}
 	return repo
 }

@@ -124,7 +124,7 @@ func (p *prFlags) register(cmd *cobra.Command) {
 // prints what the edit means before the pull request's URL, which stays
 // the last line of the output.
 func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id string, now time.Time, mk editFunc, describe func()) error {
-	wt, _, err := g.Repo(ctx)
+	wt, _, err := g.Rotations(ctx) // for baton.yaml; flow.Publish checks the edit
 	if err != nil {
 		return err
 	}
