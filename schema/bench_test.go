@@ -73,6 +73,22 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadRotations measures LoadRotations, what imoc and schedule
+// load, on package synth's repository of 10,000 incidents: it reads
+// baton.yaml, people.yaml and rotations/ and none of the incidents.
+//
+//	go test ./schema -run '^$' -bench 'LoadRotations$'
+func BenchmarkLoadRotations(b *testing.B) {
+	fsys := benchDir(b, synth.Repo(10000))
+	b.ReportAllocs()
+	for b.Loop() {
+		repo, ps := LoadRotations(b.Context(), fsys)
+		if len(repo.Rotations) != 2 || len(repo.People) != synth.People || len(ps) > 0 {
+			b.Fatalf("loaded %d rotations, %d people, problems:\n%s", len(repo.Rotations), len(repo.People), ps.text())
+		}
+	}
+}
+
 // benchDir writes src to a temporary folder and returns it as os.Root's
 // fs.FS, which the CLI reads repositories through.
 func benchDir(b *testing.B, src fs.FS) fs.FS {
