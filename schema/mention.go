@@ -22,9 +22,10 @@ import (
 //     letter, a digit, "_", "@" or "-" (a full stop may follow);
 //   - letters are Unicode letters and digits Unicode numbers; "any case"
 //     is Unicode simple case folding ("K" is "k", and so is the Kelvin sign);
-//   - when several people fit at one place, full names win over first
-//     names and longer spellings over shorter ones (the first of equals in
-//     people.yaml wins): "Alice Ng" rather than "Alice".
+//   - when several spellings fit at one place, names win over identifiers,
+//     and longer spellings over shorter ones (in bytes; equals in the order
+//     of people.yaml): "Alice Ng" rather than "Alice";
+//   - spellings shorter than two bytes are not looked for.
 //
 // It reports the leftmost mention. The cost is linear in the text: it
 // looks at each character once to find where words start, and tries only
