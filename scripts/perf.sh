@@ -3,7 +3,7 @@
 # writes a repository of N incidents (package internal/synth: 40 people, 60%
 # with postmortems, half public) and times `baton validate`, `baton imoc
 # --json` and `baton schedule --days 365 --json`, each RUNS times, with
-# /usr/bin/time (wall, CPU and peak memory).
+# GNU time, /usr/bin/time (wall, CPU and peak memory; 10 ms resolution).
 #
 #   scripts/perf.sh [N] [RUNS]      (defaults: 10000 and 3)
 #
