@@ -2,7 +2,6 @@ package schema
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -107,58 +106,6 @@ func maskInlineCode(line string) string {
 		}
 	}
 	return string(b)
-}
-
-// personMentionRE matches any person's handle, full name, first name,
-// GitHub login or e-mail address as a whole word: the identifiers (handle,
-// login, e-mail) in any case, the names as people.yaml spells them. Names
-// are matched with their capitals because many are ordinary words as well
-// ("Will", "May", "Mark"), and public text that mentions them is an error.
-func personMentionRE(repo *Repo) *regexp.Regexp {
-	if repo == nil || len(repo.People) == 0 {
-		return nil
-	}
-	seen := map[string]bool{}
-	var ids, names []string
-	add := func(list *[]string, s string, fold bool) {
-		s = strings.TrimSpace(s)
-		key := s
-		if fold {
-			key = strings.ToLower(s)
-		}
-		if len(s) < 2 || seen[key] || seen[strings.ToLower(s)] {
-			return
-		}
-		seen[key] = true
-		*list = append(*list, regexp.QuoteMeta(s))
-	}
-	for _, p := range repo.People {
-		add(&ids, p.Handle, true)
-		add(&ids, p.GitHub, true)
-		add(&ids, p.Email, true)
-	}
-	for _, p := range repo.People {
-		add(&names, p.Name, false)
-		if first, _, ok := strings.Cut(p.Name, " "); ok {
-			add(&names, first, false)
-		}
-	}
-	// Longer alternatives first, so "Alice Ng" wins over "Alice".
-	byLen := func(a, b string) int { return len(b) - len(a) }
-	slices.SortStableFunc(ids, byLen)
-	slices.SortStableFunc(names, byLen)
-	var alts []string
-	if len(names) > 0 {
-		alts = append(alts, strings.Join(names, "|"))
-	}
-	if len(ids) > 0 {
-		alts = append(alts, "(?i:"+strings.Join(ids, "|")+")")
-	}
-	re, err := regexp.Compile(`(?:^|[^\pL\pN_@.-])@?(` + strings.Join(alts, "|") + `)(?:$|[^\pL\pN_@-])`)
-	if err != nil {
-		return nil
-	}
-	return re
 }
 
 // personCauseRE matches a person's handle, full name or first name followed

@@ -159,15 +159,15 @@ func (l *loader) checkConfigRefs(repo *Repo) {
 			r.errorf(comp.PosOf("rotation"), "config/unknown-rotation", rotationHint(repo, comp.Rotation), "rotation %q of the component %s does not exist", comp.Rotation, comp.ID)
 		}
 	}
-	re := repo.personMention
-	if re == nil {
+	pm := repo.personMention
+	if pm == nil {
 		return
 	}
 	// The site's title and description and the components' names, groups
 	// and descriptions appear on every public page and in the JSON API.
 	check := func(m *Meta, key, value, what string) {
-		if found := re.FindStringSubmatch(value); found != nil {
-			r.errorf(m.PosOf(key), "config/names-person", namesPersonHint, "%s names %q; it is public, and the public site names nobody", what, found[1])
+		if start, end, ok := pm.find(value); ok {
+			r.errorf(m.PosOf(key), "config/names-person", namesPersonHint, "%s names %q; it is public, and the public site names nobody", what, value[start:end])
 		}
 	}
 	check(&c.Site.Meta, "title", c.Site.Title, "site.title")

@@ -207,16 +207,17 @@ func checkIncident(repo *Repo, in *Incident, r reporter) {
 // messages name a person: they are published verbatim, on the status page,
 // in the feed and in the JSON API, and the public site names nobody.
 func checkPublicIncidentText(repo *Repo, in *Incident, r reporter) {
-	re := repo.personMention
-	if re == nil {
+	pm := repo.personMention
+	if pm == nil {
 		return
 	}
-	if m := re.FindStringSubmatch(in.Title); m != nil {
-		r.errorf(in.PosOf("title"), "incident/names-person", namesPersonHint, "the title of this public incident names %q; the public site names nobody", m[1])
+	if start, end, ok := pm.find(in.Title); ok {
+		r.errorf(in.PosOf("title"), "incident/names-person", namesPersonHint, "the title of this public incident names %q; the public site names nobody", in.Title[start:end])
 	}
 	for i := range in.Updates {
-		if m := re.FindStringSubmatch(in.Updates[i].Message); m != nil {
-			r.errorf(in.Updates[i].PosOf("message"), "incident/names-person", namesPersonHint, "update %d of this public incident names %q; the public site names nobody", i+1, m[1])
+		msg := in.Updates[i].Message
+		if start, end, ok := pm.find(msg); ok {
+			r.errorf(in.Updates[i].PosOf("message"), "incident/names-person", namesPersonHint, "update %d of this public incident names %q; the public site names nobody", i+1, msg[start:end])
 		}
 	}
 }

@@ -181,26 +181,31 @@ const namesPersonHint = "describe roles instead of people (\"the IMOC\", \"an en
 // person: its summary, body and action-item titles go to the public site
 // verbatim, and the public site names nobody.
 func checkNoPersonNamed(repo *Repo, pm *Postmortem, r reporter) {
-	re := repo.personMention
-	if re == nil {
+	m := repo.personMention
+	if m == nil {
 		return
 	}
 	const hint = namesPersonHint + ", or keep the postmortem internal"
 	report := func(at Pos, where, who string) {
 		r.errorf(at, "postmortem/names-person", hint, "this public postmortem names %q in its %s; the public site names nobody", who, where)
 	}
-	if m := re.FindStringSubmatch(pm.Summary); m != nil {
-		report(pm.PosOf("summary"), "summary", m[1])
+	if start, end, ok := m.find(pm.Summary); ok {
+		report(pm.PosOf("summary"), "summary", pm.Summary[start:end])
 	}
 	for i := range pm.ActionItems {
-		if m := re.FindStringSubmatch(pm.ActionItems[i].Title); m != nil {
-			report(pm.ActionItems[i].PosOf("title"), "action items", m[1])
+		title := pm.ActionItems[i].Title
+		if start, end, ok := m.find(title); ok {
+			report(pm.ActionItems[i].PosOf("title"), "action items", title[start:end])
 		}
 	}
-	for i, line := range strings.Split(pm.Body, "\n") {
-		if loc := re.FindStringSubmatchIndex(line); loc != nil {
-			report(Pos{pm.BodyLine + i, utf8.RuneCountInString(line[:loc[2]]) + 1}, "body", line[loc[2]:loc[3]])
+	// Line by line, so that each line with a name is reported.
+	body := pm.Body
+	for i := 0; body != ""; i++ {
+		line, rest, _ := strings.Cut(body, "\n")
+		if start, end, ok := m.find(line); ok {
+			report(Pos{pm.BodyLine + i, utf8.RuneCountInString(line[:start]) + 1}, "body", line[start:end])
 		}
+		body = rest
 	}
 }
 

@@ -31,20 +31,49 @@ func checkMarkdownSize(body string, bodyLine int, what string, r reporter) {
 	}
 }
 
+// listed says what the folder listing (fs.DirEntry.Type) showed of a file
+// before it is read.
+type listed int
+
+const (
+	// unlisted: the file's type is not known.
+	unlisted listed = iota
+	// listedRegular: the listing showed a regular file.
+	listedRegular
+	// listedLink: the listing showed a symbolic link.
+	listedLink
+)
+
+// listedAs returns what a listing's type bits say about an entry.
+func listedAs(typ fs.FileMode) listed {
+	switch {
+	case typ&fs.ModeSymlink != 0:
+		return listedLink
+	case typ.IsRegular():
+		return listedRegular
+	}
+	return unlisted
+}
+
 // readFile reads a regular file of at most MaxFileSize bytes, reporting
 // every reason it cannot be used as a problem. It returns nil when the file
-// must be skipped. When link is true the file is a symbolic link, which
-// must stay inside the repository (callers know this from the folder
-// listing, which spares a stat per file).
-func readFile(fsys fs.FS, name string, link bool, r reporter) []byte {
-	if link && !symlinkOK(fsys, name, r) {
+// must be skipped. how is what the folder listing showed: a symbolic link
+// must stay inside the repository, and a file listed as regular is opened
+// without a stat first (callers know both from the listing, which spares
+// system calls on every file).
+func readFile(fsys fs.FS, name string, how listed, r reporter) []byte {
+	if how == listedLink && !symlinkOK(fsys, name, r) {
 		return nil
 	}
 	// Stat before Open: opening a named pipe blocks until someone writes
 	// to it, and a device can be endless; neither may hang a validation.
-	if info, err := fs.Stat(fsys, name); err == nil && !info.Mode().IsRegular() {
-		r.errorf(Pos{}, "file/not-regular", "replace it with a regular file", "%s is not a regular file", name)
-		return nil
+	// A listing that shows a regular file has said so already (a file
+	// replaced in between could as well be replaced after a stat).
+	if how != listedRegular {
+		if info, err := fs.Stat(fsys, name); err == nil && !info.Mode().IsRegular() {
+			r.errorf(Pos{}, "file/not-regular", "replace it with a regular file", "%s is not a regular file", name)
+			return nil
+		}
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -67,7 +96,7 @@ func readFile(fsys fs.FS, name string, link bool, r reporter) []byte {
 	}
 	// Read at most one byte more than the limit: Stat may lie (a file that
 	// grows, a synthetic fs.FS), and memory must stay bounded regardless.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := readAll(io.LimitReader(f, MaxFileSize+1), info.Size())
 	if err != nil {
 		r.errorf(Pos{}, "file/unreadable", "", "cannot read: %v", unwrapPathError(err))
 		return nil
@@ -86,6 +115,25 @@ func readFile(fsys fs.FS, name string, link bool, r reporter) []byte {
 		return nil
 	}
 	return data
+}
+
+// readAll is io.ReadAll with a first buffer of the expected size, plus one
+// byte to see the end: a file is read in one go, not in growing steps.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	buf := make([]byte, 0, min(max(size, 0), MaxFileSize)+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow: the file is longer than it said
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // symlinkOK reports problems with a symbolic link at name: links that are

@@ -47,9 +47,9 @@ type Repo struct {
 	peopleIncomplete, configIncomplete bool
 	// personCause matches "<person> caused|broke|…" for the blameless lint.
 	personCause *regexp.Regexp
-	// personMention matches any person's name, handle, login or e-mail,
-	// which a public postmortem must not contain.
-	personMention *regexp.Regexp
+	// personMention finds any person's name, handle, login or e-mail,
+	// which public text must not contain.
+	personMention *personMatcher
 }
 
 // Person returns the person with the given handle, or nil.
@@ -96,6 +96,24 @@ func CheckHandle(s string) bool { return handleRE.MatchString(s) && len(s) <= 64
 func Load(ctx context.Context, fsys fs.FS) (*Repo, Problems) {
 	l := &loader{fsys: fsys, cache: &fieldCache{}}
 	repo := l.load(ctx)
+	if ctx.Err() == nil {
+		repo.Incidents = l.loadIncidents(ctx, repo)
+		for _, in := range repo.Incidents {
+			repo.incidents[in.ID] = in
+		}
+	}
+	l.problems.Sort()
+	return repo, l.problems
+}
+
+// LoadRotations reads and checks what on-call questions need: baton.yaml,
+// people.yaml and rotations/, with the same code and the same problems for
+// these files as [Load], but without reading incidents/ (the Repo has no
+// incidents). Problems in incidents cannot affect these files, and in a
+// large repository reading every incident costs a hundred times more.
+func LoadRotations(ctx context.Context, fsys fs.FS) (*Repo, Problems) {
+	l := &loader{fsys: fsys, cache: &fieldCache{}}
+	repo := l.load(ctx)
 	l.problems.Sort()
 	return repo, l.problems
 }
@@ -108,6 +126,7 @@ type loader struct {
 
 func (l *loader) reporter(file string) reporter { return reporter{file: file, ps: &l.problems} }
 
+// load reads and checks baton.yaml, people.yaml and rotations/.
 func (l *loader) load(ctx context.Context) *Repo {
 	repo := &Repo{
 		people:    map[string]*Person{},
@@ -129,7 +148,7 @@ func (l *loader) load(ctx context.Context) *Repo {
 		}
 	}
 	repo.personCause = personCauseRE(repo)
-	repo.personMention = personMentionRE(repo)
+	repo.personMention = newPersonMatcher(repo.People)
 	repo.Rotations = l.loadRotations(repo.rotationFiles)
 	for _, rot := range repo.Rotations {
 		repo.rotations[rot.ID] = rot
@@ -145,11 +164,6 @@ func (l *loader) load(ctx context.Context) *Repo {
 	}
 	if ctx.Err() != nil {
 		l.reporter(".").errorf(Pos{}, "load/cancelled", "", "loading stopped: %v", ctx.Err())
-		return repo
-	}
-	repo.Incidents = l.loadIncidents(ctx, repo)
-	for _, in := range repo.Incidents {
-		repo.incidents[in.ID] = in
 	}
 	return repo
 }
@@ -175,7 +189,11 @@ func (l *loader) parseYAMLFile(name string, v any, required bool) bool {
 		}
 		return false
 	}
-	data := readFile(l.fsys, name, isSymlink(l.fsys, name), r)
+	how := unlisted
+	if isSymlink(l.fsys, name) {
+		how = listedLink
+	}
+	data := readFile(l.fsys, name, how, r)
 	if data == nil {
 		return false
 	}
@@ -294,8 +312,6 @@ func (l *loader) dirError(name string, err error) {
 // incidentDir is one folder found under incidents/<YYYY>/.
 type incidentDir struct {
 	id, dir string
-	files   []string // the folder's files, sorted
-	links   map[string]bool
 }
 
 func (l *loader) loadIncidents(ctx context.Context, repo *Repo) []*Incident {
@@ -395,45 +411,40 @@ func (l *loader) findIncidentDirs() []incidentDir {
 				r.errorf(Pos{}, "incident/year-mismatch", fmt.Sprintf("move it to incidents/%s/", e.Name()[:4]), "incident %s is filed under year %s", e.Name(), y.Name())
 				continue
 			}
-			files, err := fs.ReadDir(l.fsys, dname)
-			if err != nil {
-				r.errorf(Pos{}, "file/unreadable", "", "cannot list folder: %v", unwrapPathError(err))
-				continue
-			}
-			d := incidentDir{id: e.Name(), dir: dname}
-			for _, f := range files {
-				d.files = append(d.files, f.Name())
-				if f.Type()&fs.ModeSymlink != 0 {
-					if d.links == nil {
-						d.links = map[string]bool{}
-					}
-					d.links[f.Name()] = true
-				}
-			}
-			dirs = append(dirs, d)
+			dirs = append(dirs, incidentDir{id: e.Name(), dir: dname})
 		}
 	}
 	return dirs
 }
 
+// loadIncident lists an incident's folder and reads what it holds. It runs
+// in the workers of loadIncidents: listing the folders is a good part of
+// the work on a large repository.
 func (l *loader) loadIncident(d incidentDir, repo *Repo, ps *Problems) *Incident {
+	entries, err := fs.ReadDir(l.fsys, d.dir)
+	if err != nil {
+		reporter{file: d.dir, ps: ps}.errorf(Pos{}, "file/unreadable", "", "cannot list folder: %v", unwrapPathError(err))
+		return nil
+	}
 	ipath := path.Join(d.dir, IncidentFile)
 	r := reporter{file: ipath, ps: ps}
-	if !slices.Contains(d.files, IncidentFile) {
+	i := slices.IndexFunc(entries, func(e fs.DirEntry) bool { return e.Name() == IncidentFile })
+	if i < 0 {
 		reporter{file: d.dir, ps: ps}.errorf(Pos{}, "incident/missing-file", "create it with `baton declare`, or remove the folder", "incident folder has no %s", IncidentFile)
 		return nil
 	}
 	in := &Incident{ID: d.id, Dir: d.dir, Path: ipath}
-	if !l.parseMarkdown(ipath, d.links[IncidentFile], r, in, &in.Body, &in.BodyLine) {
+	if !l.parseMarkdown(ipath, listedAs(entries[i].Type()), r, in, &in.Body, &in.BodyLine) {
 		return nil
 	}
-	for _, f := range d.files {
+	for _, e := range entries {
+		f := e.Name()
 		switch {
 		case f == IncidentFile:
 		case f == PostmortemFile:
 			pm := &Postmortem{Path: path.Join(d.dir, f)}
 			pr := reporter{file: pm.Path, ps: ps}
-			if l.parseMarkdown(pm.Path, d.links[f], pr, pm, &pm.Body, &pm.BodyLine) {
+			if l.parseMarkdown(pm.Path, listedAs(e.Type()), pr, pm, &pm.Body, &pm.BodyLine) {
 				pm.Sections = headings(pm.Body, pm.BodyLine, 2)
 				in.Postmortem = pm
 			}
@@ -441,7 +452,7 @@ func (l *loader) loadIncident(d incidentDir, repo *Repo, ps *Problems) *Incident
 		default:
 			apath := path.Join(d.dir, f)
 			ar := reporter{file: apath, ps: ps}
-			if d.links[f] && !symlinkOK(l.fsys, apath, ar) {
+			if e.Type()&fs.ModeSymlink != 0 && !symlinkOK(l.fsys, apath, ar) {
 				continue // one problem: the link leaves the repository
 			}
 			if err := CheckAsset(l.fsys, apath); err != nil {
@@ -465,8 +476,8 @@ func (l *loader) loadIncident(d incidentDir, repo *Repo, ps *Problems) *Incident
 
 // parseMarkdown reads a Markdown file with front matter into v, storing the
 // body and its first line.
-func (l *loader) parseMarkdown(name string, link bool, r reporter, v any, body *string, bodyLine *int) bool {
-	data := readFile(l.fsys, name, link, r)
+func (l *loader) parseMarkdown(name string, how listed, r reporter, v any, body *string, bodyLine *int) bool {
+	data := readFile(l.fsys, name, how, r)
 	if data == nil {
 		return false
 	}

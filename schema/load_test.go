@@ -2,6 +2,8 @@ package schema
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -412,6 +414,7 @@ func TestRules(t *testing.T) {
 				edit(t, fsys, c.file, c.old, c.new)
 			}
 			_, ps := loadAll(t, fsys)
+			checkLoadRotations(t, fsys, ps)
 			want := tt.want
 			if want == nil {
 				want = []found{}
@@ -481,4 +484,68 @@ func TestUnknownKeyHint(t *testing.T) {
 		}
 	}
 	t.Fatal("no unknown-key problem")
+}
+
+// checkLoadRotations fails t unless LoadRotations reports exactly the
+// problems of ps (what Load and CheckPolicy found in fsys) outside
+// incidents/, and reads the same rotations and people.
+func checkLoadRotations(t *testing.T, fsys fs.FS, ps Problems) {
+	t.Helper()
+	full, _ := Load(t.Context(), fsys)
+	repo, got := LoadRotations(t.Context(), fsys)
+	want := Problems{}
+	for _, p := range ps {
+		if !strings.HasPrefix(p.File, IncidentsDir+"/") && p.File != IncidentsDir {
+			want = append(want, p)
+		}
+	}
+	if got == nil {
+		got = Problems{}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LoadRotations: problems (-Load's outside incidents/ +LoadRotations'):\n%s", diff)
+	}
+	if len(repo.Incidents) != 0 {
+		t.Errorf("LoadRotations read %d incidents", len(repo.Incidents))
+	}
+	type rot struct {
+		ID, Name  string
+		Layers    int
+		HasErrors bool
+	}
+	rots := func(r *Repo) (out []rot) {
+		for _, x := range r.Rotations {
+			out = append(out, rot{x.ID, x.Name, len(x.Layers), x.HasErrors})
+		}
+		return out
+	}
+	if diff := cmp.Diff(rots(full), rots(repo)); diff != "" {
+		t.Errorf("LoadRotations: rotations (-Load's +LoadRotations'):\n%s", diff)
+	}
+	if diff := cmp.Diff(personHandles(full), personHandles(repo)); diff != "" {
+		t.Errorf("LoadRotations: people (-Load's +LoadRotations'):\n%s", diff)
+	}
+	if full.Config.Site.Title != repo.Config.Site.Title || len(full.Config.Components) != len(repo.Config.Components) {
+		t.Errorf("LoadRotations: config differs from Load's")
+	}
+}
+
+// TestLoadRotations: the on-call loader reports what Load reports for
+// baton.yaml, people.yaml and rotations/ (TestRules checks it for every
+// rule), on the example organisation too, and nothing about incidents:
+// not even an incident folder that cannot be parsed at all.
+func TestLoadRotations(t *testing.T) {
+	example := os.DirFS("..")
+	_, ps := Load(t.Context(), example)
+	checkLoadRotations(t, example, ps)
+
+	fsys := testRepo()
+	edit(t, fsys, incPath, "---\ntitle", "title")
+	edit(t, fsys, rotPath, "participants: [alice, bob]", "participants: [alice, bobby]")
+	_, ps = loadAll(t, fsys)
+	checkLoadRotations(t, fsys, ps)
+	_, ps = LoadRotations(t.Context(), fsys)
+	if diff := cmp.Diff([]found{{Error, rotPath + ":5:75", "rotation/unknown-person"}}, summarise(ps)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
 }

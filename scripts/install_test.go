@@ -1,7 +1,8 @@
 // Package scripts holds the tests of the repository's shell scripts; it has
 // no code of its own. install-baton.sh is the GitHub Action's download-and-
 // verify step: the tests serve fake releases over a local HTTP server and
-// map refs to releases through a git repository on disk.
+// map refs to releases through a git repository on disk. perf.sh times the
+// CLI on a generated repository.
 package scripts
 
 import (

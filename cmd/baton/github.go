@@ -135,7 +135,7 @@ func (p *prFlags) publish(ctx context.Context, g *globals, kind flow.Kind, id st
 // baton.yaml) on branch ("" when only the edit knows it) and prints what
 // it did, with describe as in publish.
 func (p *prFlags) publishEdit(ctx context.Context, g *globals, branch string, now time.Time, mk func(cfg *schema.Config) flow.Edit, describe func()) error {
-	wt, _, err := g.Repo(ctx)
+	wt, _, err := g.Rotations(ctx) // for baton.yaml; flow.Publish checks the edit
 	if err != nil {
 		return err
 	}

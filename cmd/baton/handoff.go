@@ -52,7 +52,7 @@ func (o *handoffOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	repo, problems, err := o.Repo(ctx)
+	repo, problems, err := o.Rotations(ctx)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func (o *pingOptions) run(ctx context.Context) error {
 			return err
 		}
 	}
-	base, _, err := o.Repo(ctx)
+	base, _, err := o.Rotations(ctx) // for baton.yaml; flow.Ping reads the rest
 	if err != nil {
 		return err
 	}

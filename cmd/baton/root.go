@@ -162,12 +162,23 @@ func (g *globals) openRoot() (*os.Root, error) {
 // Repo opens the repository as a file system confined to its folder
 // (symbolic links cannot leave it) and loads it.
 func (g *globals) Repo(ctx context.Context) (*schema.Repo, schema.Problems, error) {
+	return g.load(ctx, schema.Load)
+}
+
+// Rotations is Repo for commands that need baton.yaml, people.yaml and
+// rotations/ only (schema.LoadRotations): it does not read the incidents,
+// which in a large repository are almost all of the work.
+func (g *globals) Rotations(ctx context.Context) (*schema.Repo, schema.Problems, error) {
+	return g.load(ctx, schema.LoadRotations)
+}
+
+func (g *globals) load(ctx context.Context, load func(context.Context, fs.FS) (*schema.Repo, schema.Problems)) (*schema.Repo, schema.Problems, error) {
 	root, err := g.openRoot()
 	if err != nil {
 		return nil, nil, err
 	}
 	defer root.Close()
-	repo, problems := schema.Load(ctx, root.FS())
+	repo, problems := load(ctx, root.FS())
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err // interrupted: what was loaded is partial
 	}

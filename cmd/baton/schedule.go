@@ -110,7 +110,7 @@ func (o *scheduleOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	repo, problems, now, err := checkRepo(ctx, o.globals)
+	repo, problems, now, err := checkRotations(ctx, o.globals)
 	if err != nil {
 		return err
 	}

@@ -20,13 +20,24 @@ import (
 // checkRepo loads the repository and runs every check: parsing and static
 // rules (schema.Load), time-dependent policy (schema.CheckPolicy) and
 // rotation arithmetic. Every command that needs a valid repository starts
-// here.
+// here (or at checkRotations).
 func checkRepo(ctx context.Context, g *globals) (*schema.Repo, schema.Problems, time.Time, error) {
+	return checkWith(ctx, g, g.Repo)
+}
+
+// checkRotations is checkRepo for commands that answer from rotations and
+// people alone (imoc, schedule): problems in incidents do not concern them,
+// and they do not read the incidents at all (globals.Rotations).
+func checkRotations(ctx context.Context, g *globals) (*schema.Repo, schema.Problems, time.Time, error) {
+	return checkWith(ctx, g, g.Rotations)
+}
+
+func checkWith(ctx context.Context, g *globals, load func(context.Context) (*schema.Repo, schema.Problems, error)) (*schema.Repo, schema.Problems, time.Time, error) {
 	now, err := g.Now()
 	if err != nil {
 		return nil, nil, now, err
 	}
-	repo, problems, err := g.Repo(ctx)
+	repo, problems, err := load(ctx)
 	if err != nil {
 		return nil, nil, now, err
 	}
