@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"strings"
 	"time"
+
+	"github.com/batonhq/baton/view"
 )
 
 // feedEntries is how many incidents the Atom feed carries.
@@ -102,12 +104,12 @@ func renderAtom(m *model, spec atomSpec) ([]byte, error) {
 		}
 		var content strings.Builder
 		for _, u := range v.Updates {
-			content.WriteString("<p><strong>" + xmlEscape(statusText(u.Status)) + "</strong> (" + xmlEscape(formatTime(u.At, m.Site.Loc)) + ") — " + xmlEscape(u.Message) + "</p>\n")
+			content.WriteString("<p><strong>" + xmlEscape(view.StatusText(u.Status)) + "</strong> (" + xmlEscape(formatTime(u.At, m.Site.Loc)) + ") — " + xmlEscape(u.Message) + "</p>\n")
 		}
 		e := atomEntry{
 			Title: v.Title, ID: id("incidents/" + v.ID + "/"),
 			Published: v.Start.UTC().Format(time.RFC3339), Updated: updated.UTC().Format(time.RFC3339),
-			Summary: impactText(v.Impact) + " · " + statusText(v.Status),
+			Summary: view.ImpactText(v.Impact) + " · " + view.StatusText(v.Status),
 			Content: atomText{Type: "html", Body: content.String()},
 		}
 		if base != "" {

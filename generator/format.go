@@ -36,29 +36,6 @@ func formatDuration(d time.Duration) string {
 	return strings.Join(parts, " ")
 }
 
-// statusText is the words for a component status or an incident status.
-func statusText(s string) string {
-	switch s {
-	case statusOperational:
-		return "Operational"
-	case schema.ImpactDegraded:
-		return "Degraded performance"
-	case schema.ImpactPartial:
-		return "Partial outage"
-	case schema.ImpactMajor:
-		return "Major outage"
-	case schema.ImpactMaintenance:
-		return "Under maintenance"
-	case "active":
-		return "Ongoing"
-	case schema.StatusInProgress:
-		return "In progress"
-	case "":
-		return ""
-	}
-	return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ")
-}
-
 // updateClass is the status class of an update's status: "resolved" once
 // it ends the incident, "under_maintenance" for planned work, else
 // "active".
@@ -111,19 +88,4 @@ func impactIcon(s string) string {
 		return schema.ImpactMaintenance
 	}
 	return statusNoData
-}
-
-// impactText describes a Statuspage incident impact.
-func impactText(s string) string {
-	switch s {
-	case "critical":
-		return "Critical impact"
-	case "major":
-		return "Major impact"
-	case "minor":
-		return "Minor impact"
-	case "maintenance":
-		return "Maintenance"
-	}
-	return "No customer impact"
 }

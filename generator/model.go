@@ -706,7 +706,7 @@ func newDayCell(day time.Time, w string, dd float64, spans []span, a, b, now, da
 	case w == statusOperational:
 		c.Text = "no incidents"
 	default:
-		c.Text = statusText(w)
+		c.Text = view.StatusText(w)
 		if dd > 0 {
 			c.Text += fmt.Sprintf(", %s weighted downtime", formatDuration(time.Duration(dd)))
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton/metrics"
 	"github.com/batonhq/baton/templates"
+	"github.com/batonhq/baton/view"
 )
 
 // templateSet holds the parsed page templates and the rendered page frame.
@@ -96,7 +97,7 @@ func parseTemplates(loc *time.Location) (*templateSet, error) {
 		return nil, fmt.Errorf("parsing templates: %w", err)
 	}
 	funcs := template.FuncMap{
-		"statusText": statusText,
+		"statusText": view.StatusText,
 		"aiStatus":   actionItemStatus,
 		"favicon":    favicon,
 		// The site's own stylesheet, for 404.html (see layout.html).
@@ -104,7 +105,7 @@ func parseTemplates(loc *time.Location) (*templateSet, error) {
 		"comp": func(p *page, c *componentView, level int) componentData {
 			return componentData{p.Root, c, level, p.M.Days}
 		},
-		"impactText": impactText,
+		"impactText": view.ImpactText,
 		"items":      incidentItems,
 		"timeTag":    func(t time.Time) template.HTML { return timeTag(t, loc) },
 		"duration":   metrics.FormatDuration,
@@ -245,7 +246,7 @@ func incidentItems(root string, vs []*incidentView) template.HTML {
 // prepareView computes the display values of an incident view: the
 // impact in words, the status badge, and the instants as <time> elements.
 func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
-	v.ImpactText = impactText(v.Impact)
+	v.ImpactText = view.ImpactText(v.Impact)
 	// A maintenance shows its scheduled window; "Started" appears only
 	// once it records when the work really began (started:), not its
 	// declaration, which comes days before an upcoming window.
@@ -257,7 +258,7 @@ func (ts *templateSet) prepareView(v *incidentView, loc *time.Location) error {
 	}
 	v.Timeline = make([]updateView, len(v.Updates))
 	for j, u := range v.Updates {
-		v.Timeline[j] = updateView{StatusText: statusText(u.Status), Class: updateClass(u.Status), Message: u.Message, When: timeTag(u.At, loc)}
+		v.Timeline[j] = updateView{StatusText: view.StatusText(u.Status), Class: updateClass(u.Status), Message: u.Message, When: timeTag(u.At, loc)}
 	}
 	var err error
 	v.StatusHTML, err = ts.fragment(fragmentKey{"istatus", v.StatusClass, v.Status},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/batonhq/baton/internal/ical"
 	"github.com/batonhq/baton/schema"
+	"github.com/batonhq/baton/view"
 )
 
 // The ways to follow the site without visiting it: a feed per component,
@@ -100,7 +101,7 @@ func renderMaintenanceCalendar(m *model) ([]byte, error) {
 			if desc.Len() > 0 {
 				desc.WriteString("\n")
 			}
-			desc.WriteString(statusText(v.Latest.Status) + ": " + v.Latest.Message)
+			desc.WriteString(view.StatusText(v.Latest.Status) + ": " + v.Latest.Message)
 		}
 		e := ical.Event{
 			UID:         feedID(m, "incidents/"+v.ID+"/"),
@@ -166,7 +167,7 @@ func parseBadgeColours(css []byte) (badgeColours, error) {
 // on the right in the status's colours, with a <title> and role="img" so
 // that it reads as one image with a text alternative.
 func renderBadge(colours badgeColours, label, status string) []byte {
-	value := strings.ToLower(statusText(status))
+	value := strings.ToLower(view.StatusText(status))
 	fill, ok := colours[status]
 	if !ok {
 		fill = colours[statusOperational]

@@ -53,6 +53,27 @@ type PersonDiff struct {
 // Changed reports whether the person gains or loses any time.
 func (p *PersonDiff) Changed() bool { return len(p.Gained) > 0 || len(p.Lost) > 0 }
 
+// Change is one stretch a person gains or loses.
+type Change struct {
+	// Verb is "gains" or "loses".
+	Verb string
+	Period
+}
+
+// Changes are the person's gains and losses in one list, by start (a gain
+// before a loss that starts at the same instant).
+func (p *PersonDiff) Changes() []Change {
+	out := make([]Change, 0, len(p.Gained)+len(p.Lost))
+	for _, g := range p.Gained {
+		out = append(out, Change{"gains", g})
+	}
+	for _, l := range p.Lost {
+		out = append(out, Change{"loses", l})
+	}
+	slices.SortStableFunc(out, func(a, b Change) int { return a.Start.Compare(b.Start) })
+	return out
+}
+
 // Hours is someone's time on call on one rotation, before and after.
 type Hours struct {
 	Rotation      string

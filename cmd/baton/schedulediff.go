@@ -7,14 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/internal/flow"
 	"github.com/batonhq/baton/internal/gitrepo"
-	"github.com/batonhq/baton/oncall"
 	"github.com/batonhq/baton/schema"
 )
 
@@ -257,21 +255,10 @@ func writeDiff(w io.Writer, c *flow.Comparison, baseName, headName string, days 
 	for _, pd := range changed {
 		loc := zoneOf(pd.Person)
 		fmt.Fprintf(w, "%s (%s, %s): %s → %s on call\n", pd.Person, nameOf(pd.Person), loc, flow.Hours(pd.Before), flow.Hours(pd.After))
-		type item struct {
-			verb string
-			p    oncall.Period
-		}
-		var items []item
-		for _, p := range pd.Gained {
-			items = append(items, item{"gains", p})
-		}
-		for _, p := range pd.Lost {
-			items = append(items, item{"loses", p})
-		}
-		slices.SortStableFunc(items, func(a, b item) int { return a.p.Start.Compare(b.p.Start) })
+		items := pd.Changes()
 		var rows [][]string
 		for _, it := range items {
-			rows = append(rows, []string{it.verb, it.p.Rotation, flow.PeriodText(it.p.Start, it.p.End, loc, d.From)})
+			rows = append(rows, []string{it.Verb, it.Rotation, flow.PeriodText(it.Start, it.End, loc, d.From)})
 		}
 		writeTable(w, rows)
 		fmt.Fprintln(w)

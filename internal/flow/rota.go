@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -221,24 +220,13 @@ func rotaSection(base, head *schema.Repo, d oncall.Diff, changed []oncall.Person
 		}
 		label, loc := person(pd.Person)
 		fmt.Fprintf(&b, "**%s**: %s → %s on call\n", label, Hours(pd.Before), Hours(pd.After))
-		type item struct {
-			verb string
-			p    oncall.Period
-		}
-		var items []item
-		for _, p := range pd.Gained {
-			items = append(items, item{"gains", p})
-		}
-		for _, p := range pd.Lost {
-			items = append(items, item{"loses", p})
-		}
-		slices.SortStableFunc(items, func(a, b item) int { return a.p.Start.Compare(b.p.Start) })
+		items := pd.Changes()
 		for j, it := range items {
 			if j == maxRotaPeriods {
 				fmt.Fprintf(&b, "- and %d more\n", len(items)-j)
 				break
 			}
-			fmt.Fprintf(&b, "- %s %s %s\n", it.verb, Code(it.p.Rotation), PeriodText(it.p.Start, it.p.End, loc, d.From))
+			fmt.Fprintf(&b, "- %s %s %s\n", it.Verb, Code(it.Rotation), PeriodText(it.Start, it.End, loc, d.From))
 		}
 		b.WriteString("\n")
 	}

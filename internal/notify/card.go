@@ -76,14 +76,14 @@ func newCard(m Message) card {
 			// The announcement (later updates are counted from 2).
 			c.Title = "Maintenance scheduled: " + in.Title
 		case status == schema.StatusInProgress || status == schema.StatusCompleted || status == schema.StatusCancelled:
-			c.Title = "Maintenance " + strings.ToLower(statusText(status)) + ": " + in.Title
+			c.Title = "Maintenance " + strings.ToLower(view.StatusText(status)) + ": " + in.Title
 		default:
 			c.Title = "Maintenance update: " + in.Title
 		}
 	}
-	c.Lead = impactText(in.Impact) + " · " + statusText(status)
+	c.Lead = view.ImpactText(in.Impact) + " · " + view.StatusText(status)
 	if in.Maintenance {
-		c.Lead = "Maintenance · " + statusText(status)
+		c.Lead = "Maintenance · " + view.StatusText(status)
 	}
 	switch {
 	case ev.Kind == schema.EventPostmortem && in.Postmortem != nil:
@@ -93,11 +93,11 @@ func newCard(m Message) card {
 	}
 
 	c.Colour = stateColour(in, status)
-	c.Facts = append(c.Facts, fact{"Status", statusText(status)})
+	c.Facts = append(c.Facts, fact{"Status", view.StatusText(status)})
 	if len(in.Components) > 0 {
 		var parts []string
 		for _, ci := range in.Components {
-			parts = append(parts, ci.Name+" ("+strings.ToLower(statusText(ci.Impact))+")")
+			parts = append(parts, ci.Name+" ("+strings.ToLower(view.StatusText(ci.Impact))+")")
 		}
 		c.Facts = append(c.Facts, fact{"Affects", strings.Join(parts, ", ")})
 	}
@@ -208,43 +208,6 @@ func stateColour(in *view.Incident, status string) string {
 		return colourDegraded
 	}
 	return colourNone
-}
-
-// statusText is the words for an incident, maintenance or component
-// status.
-func statusText(s string) string {
-	switch s {
-	case "operational":
-		return "Operational"
-	case schema.ImpactDegraded:
-		return "Degraded performance"
-	case schema.ImpactPartial:
-		return "Partial outage"
-	case schema.ImpactMajor:
-		return "Major outage"
-	case schema.ImpactMaintenance:
-		return "Under maintenance"
-	case schema.StatusInProgress:
-		return "In progress"
-	case "":
-		return ""
-	}
-	return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ")
-}
-
-// impactText describes a Statuspage incident impact.
-func impactText(s string) string {
-	switch s {
-	case "critical":
-		return "Critical impact"
-	case "major":
-		return "Major impact"
-	case "minor":
-		return "Minor impact"
-	case "maintenance":
-		return "Maintenance"
-	}
-	return "No customer impact"
 }
 
 // formatTime shows an instant in loc, naming the zone, as the site does:
